@@ -1,0 +1,51 @@
+"""The ``eo152`` command: a thin shell over the libraries.
+
+Every command that prints a result takes ``--json``. Errors a user can fix exit with status 2
+and a message naming what is wrong; no traceback is ever shown (set ``EO152_DEBUG=1`` to see
+one when reporting a bug).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import typer
+
+from ..config import Settings
+from ..datadir import init as init_data_dir
+from ._output import console, fail
+
+app = typer.Typer(
+    name="eo152",
+    help="Denver Executive Order 152 made operational.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+@app.callback()
+def _root() -> None:
+    """Denver Executive Order 152 made operational."""
+
+
+@app.command()
+def init() -> None:
+    """Create the data folder (EO152_DATA_DIR) and what it needs. Safe to run twice."""
+    for line in init_data_dir(Settings.from_env()):
+        console.print(line)
+
+
+def main() -> None:
+    """Entry point: run the app, turning any unexpected error into one line without a traceback."""
+    try:
+        app()
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+        if os.environ.get("EO152_DEBUG"):
+            raise
+        fail(f"internal error: {error} (set EO152_DEBUG=1 to see details)", status=1)
