@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`. Both set everything up first.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+SHARED ?= ../shared
+export EO152_DATA_DIR ?= $(CURDIR)/var
+POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: setup run test lint typecheck pytest pytest-postgres policy scenarios bench
+
+$(BIN)/eo152: pyproject.toml
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -U pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+setup: $(BIN)/eo152
+
+run: setup
+	$(BIN)/eo152 init
+	$(BIN)/eo152 decide examples/staging-with-i205.json
+
+test: setup lint typecheck pytest pytest-postgres policy scenarios
+
+lint:
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck:
+	$(BIN)/mypy
+
+pytest:
+	$(BIN)/pytest
+
+# The tests that touch a database run again on PostgreSQL (marker `db`).
+pytest-postgres:
+	DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -m db
+
+policy:
+	$(BIN)/eo152 policy check
+	$(BIN)/eo152 policy test
+
+scenarios:
+	$(PY) $(SHARED)/tools/check_scenarios.py $(SHARED)/scenarios/denver-eo-152.json --cmd "$(BIN)/eo152 decide --json -"
+
+bench: setup
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/decide.py
