@@ -15,6 +15,7 @@ import typer
 from ..config import Settings
 from ..datadir import init as init_data_dir
 from ._output import console, fail
+from .serve import serve
 
 app = typer.Typer(
     name="eo152",
@@ -35,6 +36,9 @@ def init() -> None:
     """Create the data folder (EO152_DATA_DIR) and what it needs. Safe to run twice."""
     for line in init_data_dir(Settings.from_env()):
         console.print(line)
+
+
+app.command()(serve)
 
 
 def main() -> None:

@@ -1,0 +1,33 @@
+"""Test settings for the whole suite: a throwaway data folder, Django's settings module.
+
+Set here, before Django reads its settings, so no test writes to a real data folder.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+
+import pytest
+
+os.environ["EO152_DATA_DIR"] = tempfile.mkdtemp(prefix="eo152-test-")
+atexit.register(shutil.rmtree, os.environ["EO152_DATA_DIR"], ignore_errors=True)
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.web.settings")
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> Iterator[None]:
+    """A test database of our own on PostgreSQL, so runs from several checkouts never meet.
+
+    Django would name it ``test_<NAME>`` (``test_test`` for the CI's database ``test``), a
+    name another checkout's run on the same server could be using at the same moment.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("TEST", {})["NAME"] = f"test_eo152_{os.getpid()}"
+    yield
