@@ -118,6 +118,10 @@ class Instrument:
     tests_file: Path | None = None
 
     @property
+    def open_questions(self) -> tuple[OpenQuestion, ...]:
+        return self.questions
+
+    @property
     def version(self) -> str:
         return self.enacted.isoformat()
 
