@@ -15,6 +15,7 @@ import typer
 from ..config import Settings
 from ..datadir import init as init_data_dir
 from ._output import console, fail
+from .decide import decide
 from .serve import serve
 
 app = typer.Typer(
@@ -38,6 +39,7 @@ def init() -> None:
         console.print(line)
 
 
+app.command()(decide)
 app.command()(serve)
 
 
@@ -49,7 +51,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+    except Exception as error:
         if os.environ.get("EO152_DEBUG"):
             raise
         fail(f"internal error: {error} (set EO152_DEBUG=1 to see details)", status=1)
