@@ -31,11 +31,22 @@ SITUATION = {
     "activities": ["staging"],
     "authority": {"kind": "administrative_warrant", "form": "I-205"},
     "location": {"ownership": "city_owned", "kind": "library", "area": "public"},
-    "force": {"kind": "neck_restraint", "could_cause_death_or_serious_bodily_injury": True,
-              "ongoing": True, "target": "protester"},
+    "force": {
+        "kind": "neck_restraint",
+        "could_cause_death_or_serious_bodily_injury": True,
+        "ongoing": True,
+        "target": "protester",
+    },
     "injuries": [{"person": "protester", "severity": "serious"}],
-    "city_personnel": [{"role": "dpd_officer", "on_duty": True, "present": True,
-                        "responding": True, "body_camera": "off"}],
+    "city_personnel": [
+        {
+            "role": "dpd_officer",
+            "on_duty": True,
+            "present": True,
+            "responding": True,
+            "body_camera": "off",
+        }
+    ],
 }
 
 
@@ -69,8 +80,16 @@ def _free_port() -> int:
 
 
 def _start_server(port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
-    command = [sys.executable, "-m", "eo152", "serve", "--port", str(port),
-               "--workers", str(workers)]
+    command = [
+        sys.executable,
+        "-m",
+        "eo152",
+        "serve",
+        "--port",
+        str(port),
+        "--workers",
+        str(workers),
+    ]
     print("server:", " ".join(command[1:]), flush=True)
     environment = {**os.environ, "EO152_DATA_DIR": str(data_dir)}
     environment.pop("DATABASE_URL", None)
@@ -111,7 +130,9 @@ async def _load(port: int, options: argparse.Namespace) -> tuple[list[float], fl
     return latencies, time.monotonic() - counted_from, failures
 
 
-async def _client(port: int, request: bytes, counted_from: float, stop: float) -> tuple[list[float], int]:
+async def _client(
+    port: int, request: bytes, counted_from: float, stop: float
+) -> tuple[list[float], int]:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     latencies: list[float] = []
     failures = 0
@@ -130,24 +151,31 @@ async def _client(port: int, request: bytes, counted_from: float, stop: float) -
 async def _read_response(reader: asyncio.StreamReader) -> int:
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
-    length = next(int(line.split(":", 1)[1]) for line in lines
-                  if line.lower().startswith("content-length:"))
+    length = next(
+        int(line.split(":", 1)[1]) for line in lines if line.lower().startswith("content-length:")
+    )
     await reader.readexactly(length)
     return int(lines[0].split()[1])
 
 
-def _report(latencies: list[float], elapsed: float, failures: int, options: argparse.Namespace) -> None:
+def _report(
+    latencies: list[float], elapsed: float, failures: int, options: argparse.Namespace
+) -> None:
     if not latencies:
         raise SystemExit("no request completed")
     ordered = sorted(latencies)
+
     def percentile(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
+
     print(f"clients: {options.clients}, server workers: {options.workers}, cores: {os.cpu_count()}")
     print(f"requests: {len(ordered)} in {elapsed:.1f} s, failures (not 200): {failures}")
     print(f"throughput: {len(ordered) / elapsed:.0f} decisions/s")
-    print(f"latency ms: p50 {percentile(0.50):.1f}, p90 {percentile(0.90):.1f}, "
-          f"p99 {percentile(0.99):.1f}, max {ordered[-1] * 1000:.1f}, "
-          f"mean {statistics.fmean(ordered) * 1000:.1f}")
+    print(
+        f"latency ms: p50 {percentile(0.50):.1f}, p90 {percentile(0.90):.1f}, "
+        f"p99 {percentile(0.99):.1f}, max {ordered[-1] * 1000:.1f}, "
+        f"mean {statistics.fmean(ordered) * 1000:.1f}"
+    )
 
 
 if __name__ == "__main__":

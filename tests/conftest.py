@@ -19,7 +19,9 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.web.settings")
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix: None) -> Iterator[None]:
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
     """A test database of our own on PostgreSQL, so runs from several checkouts never meet.
 
     Django would name it ``test_<NAME>`` (``test_test`` for the CI's database ``test``), a

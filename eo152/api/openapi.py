@@ -92,7 +92,10 @@ def _one_or_many(name: str) -> dict[str, Any]:
 
 
 def _problem_response(description: str) -> dict[str, Any]:
-    return {"description": description, "content": {"application/problem+json": {"schema": _ref("Problem")}}}
+    return {
+        "description": description,
+        "content": {"application/problem+json": {"schema": _ref("Problem")}},
+    }
 
 
 _DECIDE_OPERATION: dict[str, Any] = {

@@ -15,7 +15,9 @@ def error_page(request: HttpRequest, status: int, title: str, text: str) -> Http
 
 def _standard(request: HttpRequest, status: int) -> HttpResponse:
     texts = TEXTS[language_of(request)]
-    return error_page(request, status, texts[f"error_{status}_title"], texts[f"error_{status}_text"])
+    return error_page(
+        request, status, texts[f"error_{status}_title"], texts[f"error_{status}_text"]
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:

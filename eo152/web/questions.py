@@ -63,9 +63,7 @@ def build_groups(values: FormValues, errors: Mapping[str, str], lang: str) -> li
         Group(
             id=f"group-{group.id}",
             title=group.title[lang],
-            questions=tuple(
-                _question(_field(path), values, errors, lang) for path in group.facts
-            ),
+            questions=tuple(_question(_field(path), values, errors, lang) for path in group.facts),
         )
         for group in FACT_GROUPS
     ]
@@ -78,7 +76,9 @@ def html_id(path: str) -> str:
 def _field(path: str) -> Field:
     found = field_at(path)
     if found is None:
-        raise LookupError(f"the vocabulary's fact groups name {path!r}, which is not a contract field")
+        raise LookupError(
+            f"the vocabulary's fact groups name {path!r}, which is not a contract field"
+        )
     return found
 
 
@@ -121,9 +121,14 @@ def _widget(field: Field) -> str:
 
 def _yes_no(base: Question, lang: str) -> tuple[Choice, ...]:
     texts = TEXTS[lang]
+    answers = (
+        ("true", "answer_yes", "yes"),
+        ("false", "answer_no", "no"),
+        ("", "dont_know", "dont-know"),
+    )
     return tuple(
-        Choice(value, texts[key], base.value == value, f"{base.id}-{key}")
-        for value, key in (("true", "answer_yes"), ("false", "answer_no"), ("", "dont_know"))
+        Choice(value, texts[key], base.value == value, f"{base.id}-{suffix}")
+        for value, key, suffix in answers
     )
 
 
@@ -132,13 +137,23 @@ def _choices(field: Field, given: list[str], lang: str) -> tuple[Choice, ...]:
     texts = TEXTS[lang]
     known = [value for value in field.values if value != "unknown"]
     choices = [
-        Choice(value, _sentence(label(f"{field.path}={value}", lang)), value in given,
-               f"{html_id(field.path)}-{value.lower().replace('_', '-')}")
+        Choice(
+            value,
+            _sentence(label(f"{field.path}={value}", lang)),
+            value in given,
+            f"{html_id(field.path)}-{value.lower().replace('_', '-')}",
+        )
         for value in known
     ]
     if field.kind == "enum_list":
-        choices.append(Choice(NONE_OF_THESE, texts["none_of_these"], NONE_OF_THESE in given,
-                              f"{html_id(field.path)}-none"))
+        choices.append(
+            Choice(
+                NONE_OF_THESE,
+                texts["none_of_these"],
+                NONE_OF_THESE in given,
+                f"{html_id(field.path)}-none",
+            )
+        )
         return tuple(choices)
     dont_know = Choice(
         "", texts["dont_know"], not set(given) & set(known), f"{html_id(field.path)}-dont-know"

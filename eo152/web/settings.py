@@ -1,17 +1,19 @@
 """Django settings, every one read from the environment so one build runs anywhere.
 
-| variable | meaning | default |
-|---|---|---|
-| ``EO152_DATA_DIR`` | the data folder (SQLite database, collected static files) | see :mod:`eo152.config` |
-| ``DATABASE_URL`` | ``postgresql://…`` or ``sqlite:///…`` | SQLite in the data folder |
-| ``EO152_SECRET_KEY`` | signs CSRF tokens | a key kept in the data folder |
-| ``EO152_ALLOWED_HOSTS`` | comma-separated host names the app answers to | ``localhost,127.0.0.1,[::1]`` |
-| ``EO152_DEBUG`` | ``1`` shows Django's debug pages: never in a deployment | off |
-| ``EO152_READINGS`` | a readings file answering open legal questions | none: every question open |
-| ``EO152_NODE_MODULES`` | where ``npm ci`` put the front-end packages | ``node_modules`` of the checkout |
-
-Secure cookies and HSTS follow the request: behind a TLS-terminating proxy, set
-``EO152_BEHIND_HTTPS_PROXY=1`` so that ``X-Forwarded-Proto: https`` counts as HTTPS.
+- ``EO152_DATA_DIR``: the data folder (SQLite database, collected static files, secret key);
+  see :mod:`eo152.config`.
+- ``DATABASE_URL``: ``postgresql://…`` or ``sqlite:///…``; SQLite in the data folder if unset.
+- ``EO152_SECRET_KEY``: signs CSRF tokens; if unset, a key made once and kept in the data
+  folder.
+- ``EO152_ALLOWED_HOSTS``: comma-separated host names the app answers to
+  (default ``localhost,127.0.0.1,[::1]``).
+- ``EO152_DEBUG``: ``1`` shows Django's debug pages; never in a deployment (off by default).
+- ``EO152_READINGS``: a readings file answering open legal questions (none: all stay open).
+- ``EO152_NODE_MODULES``: where ``npm ci`` put the front-end packages (default: the
+  checkout's ``node_modules``).
+- ``EO152_BEHIND_HTTPS_PROXY``: ``1`` behind a TLS-terminating proxy, so that
+  ``X-Forwarded-Proto: https`` counts as HTTPS (HTTPS redirect, HSTS, secure CSRF cookie).
+  Cookies set on an HTTPS request are always marked secure.
 """
 
 from __future__ import annotations
@@ -26,7 +28,9 @@ from .secret import load_or_create_secret_key
 
 _eo152 = Settings.from_env()
 _checkout = Path(__file__).resolve().parents[2]
-_uswds = Path(os.environ.get("EO152_NODE_MODULES") or _checkout / "node_modules") / "@uswds/uswds/dist"
+_uswds = (
+    Path(os.environ.get("EO152_NODE_MODULES") or _checkout / "node_modules") / "@uswds/uswds/dist"
+)
 
 EO152_READINGS = os.environ.get("EO152_READINGS") or None
 DEBUG = os.environ.get("EO152_DEBUG", "") == "1"
