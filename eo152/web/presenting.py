@@ -90,9 +90,10 @@ def _question(question: dict[str, Any], lang: str) -> str:
 
 def _conflict(conflict: dict[str, Any], lang: str) -> str:
     prevailing, overridden = conflict["prevailing"], conflict["overridden"]
+    action = _sentence(label(f"{conflict['actor']}/{conflict['action']}", lang))
+    prevails = TEXTS[lang]["decision_prevails_over"]
     return (
-        f"{_sentence(label(conflict['actor'] + '/' + conflict['action'], lang))}: "
-        f"{prevailing['instrument']} ({prevailing['rule']}) {TEXTS[lang]['decision_prevails_over']} "
+        f"{action}: {prevailing['instrument']} ({prevailing['rule']}) {prevails} "
         f"{overridden['instrument']} ({overridden['rule']}). {conflict.get('basis', '')}"
     ).strip()
 
