@@ -18,6 +18,13 @@ atexit.register(shutil.rmtree, os.environ["EO152_DATA_DIR"], ignore_errors=True)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.web.settings")
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-django looked for the settings before this file set them: set Django up now.
+    import django
+
+    django.setup()
+
+
 @pytest.fixture(scope="session")
 def django_db_modify_db_settings(
     django_db_modify_db_settings_parallel_suffix: None,
@@ -33,3 +40,11 @@ def django_db_modify_db_settings(
     if database["ENGINE"].endswith("postgresql"):
         database.setdefault("TEST", {})["NAME"] = f"test_eo152_{os.getpid()}"
     yield
+
+
+@pytest.fixture(scope="session")
+def collected_static() -> None:
+    """The static files collected once, as ``eo152 serve`` does: pages link their hashed names."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)

@@ -11,11 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 from ..service import engine_for
 from .problems import method_not_allowed
 
 
+@csrf_exempt  # read-only: an unsafe method gets 405, not a CSRF page
 def policy(request: HttpRequest) -> HttpResponse:
     if request.method not in ("GET", "HEAD"):
         return method_not_allowed(["GET"])

@@ -16,9 +16,14 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 
 def language_of(request: HttpRequest) -> str:
-    asked = request.POST.get("lang") or request.GET.get("lang")
-    if asked in LANGUAGES:
-        return asked
+    """The language switch of the form, else the page's own, else the browser's."""
+    for asked in (
+        request.POST.get("switch_lang"),
+        request.POST.get("lang"),
+        request.GET.get("lang"),
+    ):
+        if asked in LANGUAGES:
+            return asked
     return _preferred(request.headers.get("Accept-Language", ""))
 
 

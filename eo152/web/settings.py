@@ -93,7 +93,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 STATIC_URL = "/static/"
 STATIC_ROOT = _eo152.data_dir / "static"
-STATICFILES_DIRS = [(f"uswds/{part}", _uswds / part) for part in ("css", "fonts", "img", "js")]
+USWDS_DIST = _uswds
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "eo152.web.assets.UswdsFinder",
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -39,7 +39,7 @@ def check(request: HttpRequest) -> HttpResponse:
     except UnreadableAnswers as error:
         return _form(request, lang, values, error.errors)
     except InvalidSituation as error:
-        errors = {_ITEM_INDEX.sub("[]", e.path): e.message for e in error.errors}
+        errors = {_ITEM_INDEX.sub("[]", e.path).removesuffix("[]"): e.message for e in error.errors}
         return _form(request, lang, values, errors)
     return HttpResponseRedirect(url_with("/decision", lang, s=pack(situation)), status=303)
 
