@@ -43,6 +43,7 @@ class Question:
     value: str
     error: str
     items: tuple[Question, ...] = ()
+    max_length: int = 0
 
     @property
     def anchor(self) -> str:
@@ -106,7 +107,7 @@ def _question(field: Field, values: FormValues, errors: Mapping[str, str], lang:
     if field.kind in ("enum", "enum_list"):
         return replace(base, choices=_choices(field, given, lang), hint=_list_hint(field, lang))
     hint = texts["hint_at"] if field.kind == "datetime" else texts["hint_text"]
-    return replace(base, hint=hint)
+    return replace(base, hint=hint, max_length=field.max_length if field.kind == "text" else 0)
 
 
 def _widget(field: Field) -> str:
