@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 SHARED ?= ../shared
 export EO152_DATA_DIR ?= $(CURDIR)/var
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8152
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run test lint typecheck pytest pytest-postgres policy scenarios bench
+.PHONY: setup run test lint typecheck pytest pytest-postgres policy scenarios bench load
 
 $(BIN)/eo152: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -14,11 +17,22 @@ $(BIN)/eo152: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/eo152
+# The web app's front-end packages (USWDS; axe-core for the accessibility tests), as locked.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+setup: $(BIN)/eo152 node_modules/.package-lock.json $(CHROMIUM)
+
+# Serves the web app (Check a situation) and the API on http://$(HOST):$(PORT)/ until Ctrl-C.
 run: setup
 	$(BIN)/eo152 init
-	$(BIN)/eo152 decide examples/staging-with-i205.json
+	$(BIN)/eo152 serve --host $(HOST) --port $(PORT)
 
 test: setup lint typecheck pytest pytest-postgres policy scenarios
 
@@ -46,3 +60,7 @@ scenarios:
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/decide.py
+
+# HTTP load on POST /api/v1/decisions (20 clients); prints the server command and the figures.
+load: setup
+	$(BIN)/python benchmarks/load.py
