@@ -39,8 +39,10 @@ def check(request: HttpRequest) -> HttpResponse:
     except UnreadableAnswers as error:
         return _form(request, lang, values, error.errors)
     except InvalidSituation as error:
+        # Only a tampered form gets here (the form offers valid answers only); the engine's
+        # messages are in English.
         errors = {_ITEM_INDEX.sub("[]", e.path).removesuffix("[]"): e.message for e in error.errors}
-        return _form(request, lang, values, errors)
+        return _form(request, lang, values, errors, errors_lang="en")
     return HttpResponseRedirect(url_with("/decision", lang, s=pack(situation)), status=303)
 
 
@@ -66,10 +68,19 @@ def decision(request: HttpRequest) -> HttpResponse:
 
 
 def _form(
-    request: HttpRequest, lang: str, values: FormValues, errors: dict[str, str]
+    request: HttpRequest,
+    lang: str,
+    values: FormValues,
+    errors: dict[str, str],
+    errors_lang: str = "",
 ) -> HttpResponse:
     groups = build_groups(values, errors, lang)
-    context = {"nav": "check", "groups": groups, "errors": _summary(groups, errors)}
+    context = {
+        "nav": "check",
+        "groups": groups,
+        "errors": _summary(groups, errors),
+        "errors_lang": errors_lang or lang,
+    }
     return render(request, "eo152/check.html", context, status=422 if errors else 200)
 
 
@@ -82,11 +93,13 @@ def _prefill(request: HttpRequest) -> FormValues:
 
 
 def _summary(groups: list[Any], errors: dict[str, str]) -> list[dict[str, str]]:
-    """The error summary: each error with the field to jump to, in the form's order."""
+    """The error summary: each error with its question and the field to jump to."""
     questions: list[Question] = [q for group in groups for q in group.questions]
     questions += [item for q in questions for item in q.items]
-    anchors = {q.name: q.anchor for q in questions}
-    return [
-        {"anchor": anchors.get(path, "situation"), "message": message}
-        for path, message in errors.items()
-    ]
+    by_name = {q.name: q for q in questions}
+    summary = []
+    for path, message in errors.items():
+        question = by_name.get(path)
+        anchor, legend = (question.anchor, question.legend) if question else ("situation", path)
+        summary.append({"anchor": anchor, "question": legend, "message": message})
+    return summary
