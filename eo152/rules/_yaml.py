@@ -84,6 +84,15 @@ def _scalar(node: yaml.Node) -> Any:
         loader.dispose()
 
 
+def plain(value: Any) -> Any:
+    """The same data as plain dicts and lists (for printing it back as YAML)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
+
+
 def line_of(value: Any, key: str | None = None, default: int = 1) -> int:
     """The line of a mapping key's value, or of the mapping or sequence itself."""
     if isinstance(value, Map):

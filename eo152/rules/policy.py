@@ -567,7 +567,7 @@ def _rule(
         changes_if=changes_if,
         readings=tuple(readings),
         where=reader.at(line),
-        source={k: data[k] for k in ("when", "unless", "violation") if k in data},
+        source={k: _yaml.plain(data[k]) for k in ("when", "unless", "violation") if k in data},
     )
 
 
