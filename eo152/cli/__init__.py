@@ -45,7 +45,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+    except Exception as error:  # the last line of defence for users
         if os.environ.get("EO152_DEBUG"):
             raise
         fail(f"internal error: {error} (set EO152_DEBUG=1 to see details)", status=1)
