@@ -15,6 +15,7 @@ import typer
 from ..config import Settings
 from ..datadir import init as init_data_dir
 from ._output import console, fail
+from .places import app as places_app
 
 app = typer.Typer(
     name="eo152",
@@ -23,6 +24,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(places_app, name="places")
 
 
 @app.callback()

@@ -13,6 +13,7 @@ point is inside Denver, which places contain it or are near it, and the ``owners
 
 from ._answer import Answer, LookupColumns, Place, credits
 from ._config import LayerConfig, load_config
+from ._coordinates import check_coordinates
 from ._defaults import default_config_path, import_config, import_defaults, shared_data_dir
 from ._errors import (
     InvalidCoordinates,
@@ -47,6 +48,7 @@ __all__ = [
     "Progress",
     "Registry",
     "StoreError",
+    "check_coordinates",
     "credits",
     "default_config_path",
     "import_config",

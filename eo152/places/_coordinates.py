@@ -14,7 +14,8 @@ FloatArray = npt.NDArray[np.float64]
 _SHOWN = 3  # bad points named in one message
 
 
-def check_point(lat: Any, lon: Any) -> tuple[float, float]:
+def check_coordinates(lat: Any, lon: Any) -> tuple[float, float]:
+    """Latitude and longitude as floats; InvalidCoordinates names the one that is wrong."""
     return _number(lat, "lat", 90.0), _number(lon, "lon", 180.0)
 
 

@@ -21,7 +21,7 @@ from ..config import Settings
 from ._address import AddressIndex, normalize
 from ._answer import Answer, LookupColumns, Place
 from ._batch import lookup_columns
-from ._coordinates import check_arrays, check_point
+from ._coordinates import check_arrays, check_coordinates
 from ._layer import Layer, LayerInfo
 from ._store import layer_paths, load_layer, store_dir
 from ._vocab import KINDS, OWNERSHIPS, PRECISIONS
@@ -94,7 +94,7 @@ class Registry:
 
     def lookup(self, lat: float, lon: float) -> Answer:
         """Answer one point; raise InvalidCoordinates for a latitude or longitude off Earth."""
-        lat, lon = check_point(lat, lon)
+        lat, lon = check_coordinates(lat, lon)
         found: list[tuple[float, Place]] = []
         for index, layer in enumerate(self.place_layers):
             for feature, distance, precision in layer.match_one(lon, lat):
