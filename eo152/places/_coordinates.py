@@ -38,7 +38,7 @@ def check_arrays(lats: Any, lons: Any) -> tuple[FloatArray, FloatArray]:
     for values, name, limit in ((lat, "lats", 90.0), (lon, "lons", 180.0)):
         bad = np.flatnonzero(~(np.abs(values) <= limit))  # also catches NaN
         if bad.size:
-            shown = ", ".join(f"{name}[{i}] = {values[i]!r}" for i in bad[:_SHOWN].tolist())
+            shown = ", ".join(f"{name}[{i}] = {float(values[i])!r}" for i in bad[:_SHOWN].tolist())
             more = f" and {bad.size - _SHOWN} more" if bad.size > _SHOWN else ""
             raise InvalidCoordinates(f"out of range (-{limit:g} to {limit:g}): {shown}{more}")
     return lat, lon

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -99,11 +100,12 @@ def _read_shapefile(layer: LayerConfig) -> Source:
     crs = prj.read_text(encoding="utf-8", errors="replace") if prj.exists() else None
     encoding = _shapefile_encoding(layer.path)
     try:
-        with shapefile.Reader(str(layer.path), encoding=encoding) as reader:
-            names = [f[0] for f in reader.fields[1:]]
-            source = Source(fields=set(names), crs=crs)
-            for index, item in enumerate(reader.iterShapeRecords()):
-                source.features.append(_shapefile_feature(item, names, f"record {index}"))
+        with warnings.catch_warnings():
+            # pyshp only warns when the header's size disagrees with the file: truncated.
+            warnings.simplefilter("error", shapefile.PossiblyCorruptFileHeader)
+            return _shapefile_source(layer.path, crs, encoding)
+    except shapefile.PossiblyCorruptFileHeader as error:
+        raise LayerDataError(f"layer {layer.id}: {layer.path.name} is truncated: {error}") from None
     except (shapefile.ShapefileException, OSError, ValueError, EOFError) as error:
         raise LayerDataError(
             f"layer {layer.id}: {layer.path.name} is truncated or not a Shapefile: {error}"
@@ -112,6 +114,14 @@ def _read_shapefile(layer: LayerConfig) -> Source:
         raise LayerDataError(
             f"layer {layer.id}: {layer.path.name} is damaged ({type(error).__name__}: {error})"
         ) from None
+
+
+def _shapefile_source(path: Path, crs: str | None, encoding: str) -> Source:
+    with shapefile.Reader(str(path), encoding=encoding) as reader:
+        names = [f[0] for f in reader.fields[1:]]
+        source = Source(fields=set(names), crs=crs)
+        for index, item in enumerate(reader.iterShapeRecords()):
+            source.features.append(_shapefile_feature(item, names, f"record {index}"))
     return source
 
 
