@@ -192,7 +192,7 @@ def _read_points(path: Path) -> tuple[list[float], list[float]]:
         try:
             lat, lon = places.check_coordinates(row.get("lat"), row.get("lon"))
         except places.InvalidCoordinates as error:
-            problems.append(f"{path}: row {line}: {error}")
+            problems.append(f"{path.name}: row {line}: {error}")
             continue
         lats.append(lat)
         lons.append(lon)
