@@ -46,6 +46,7 @@ def test_an_address_no_layer_carries_says_so(denver: places.Registry) -> None:
     found = denver.lookup_address("4100 Krameria St")
     assert (found.matched, found.answer) == ((), None)
     shown = found.to_dict(denver.layers)
-    assert shown["address"]["matched"] == [] and shown["address"]["normalized"] == "4100 krameria st"
+    assert shown["address"]["matched"] == []
+    assert shown["address"]["normalized"] == "4100 krameria st"
     assert (shown["inside_city"], shown["ownership"], shown["kind"]) == (None, "unknown", "unknown")
     assert shown["layers"]

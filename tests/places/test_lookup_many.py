@@ -16,9 +16,9 @@ DENVER_BOX = (-105.11, 39.61, -104.60, 39.92)
 DOWNTOWN_BOX = (-104.995, 39.735, -104.982, 39.742)  # dense: Civic Center, OSM and parks
 
 
-def _points(box: tuple[float, float, float, float], count: int, seed: int) -> tuple[
-    np.ndarray, np.ndarray
-]:
+def _points(
+    box: tuple[float, float, float, float], count: int, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
     return rng.uniform(box[1], box[3], count), rng.uniform(box[0], box[2], count)
 
