@@ -19,7 +19,7 @@ from shapely import Geometry
 
 from ._geo import metres_per_degree
 
-MAX_CELLS = 1 << 21  # keeps a layer's index under about 10 MB however large its extent
+MAX_CELLS = 1 << 20  # keeps a layer's index under about 5 MB however large its extent
 MIN_CELL_M = 20.0
 
 IntArray = npt.NDArray[np.int64]
@@ -41,10 +41,12 @@ class Grid:
         self, x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]
     ) -> tuple[IntArray, IntArray]:
         """(point index, entry position) for every feature listed in each point's cell."""
-        ix = np.floor((x - self.x0) / self.dx)
-        iy = np.floor((y - self.y0) / self.dy)
-        on_grid = np.flatnonzero((ix >= 0) & (ix < self.nx) & (iy >= 0) & (iy < self.ny))
-        cell = iy[on_grid].astype(np.int64) * self.nx + ix[on_grid].astype(np.int64)
+        right, top = self.x0 + self.nx * self.dx, self.y0 + self.dy * self.ny
+        on_grid = np.flatnonzero((x >= self.x0) & (x < right) & (y >= self.y0) & (y < top))
+        # Non-negative now, so truncation is floor; rounding may reach nx at the far edge.
+        ix = np.minimum(((x[on_grid] - self.x0) / self.dx).astype(np.int64), self.nx - 1)
+        iy = np.minimum(((y[on_grid] - self.y0) / self.dy).astype(np.int64), self.ny - 1)
+        cell = iy * self.nx + ix
         start = self.offsets[cell]
         count = self.offsets[cell + 1] - start
         listed = count > 0
