@@ -15,6 +15,7 @@ import typer
 from ..config import Settings
 from ..datadir import init as init_data_dir
 from ._output import console, fail
+from .decide import decide
 from .places import app as places_app
 
 app = typer.Typer(
@@ -40,6 +41,9 @@ def init() -> None:
         console.print(line)
 
 
+app.command()(decide)
+
+
 def main() -> None:
     """Entry point: run the app, turning any unexpected error into one line without a traceback."""
     try:
@@ -48,7 +52,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # the last line of defence for users
+    except Exception as error:
         if os.environ.get("EO152_DEBUG"):
             raise
         fail(f"internal error: {error} (set EO152_DEBUG=1 to see details)", status=1)
