@@ -57,5 +57,4 @@ bench: setup
 	$(BIN)/python benchmarks/decide.py
 
 bench-places: setup
-	$(BIN)/pip install -q -e '.[bench-places]'
 	$(BIN)/python benchmarks/places.py

@@ -9,8 +9,8 @@ call), single ``lookup`` p50 and p99, the same lookups on PostGIS (``ST_Contains
 ``ST_Subdivide``, the join driven from the layers, JIT off: the best plan we could find for
 it; in a scratch schema that is dropped afterwards),
 and a naive loop over prepared shapely geometries on a sample. PostGIS needs Debian's
-``postgresql-15-postgis-3`` (``make setup`` installs it) and ``psycopg``
-(``pip install -e '.[bench-places]'``); without them that row is skipped and says why.
+``postgresql-15-postgis-3`` (``make setup`` installs it); without it that row is skipped and
+says why.
 """
 
 from __future__ import annotations
@@ -154,7 +154,7 @@ def _bench_postgis(
     try:
         import psycopg
     except ImportError:
-        return {"skipped": "psycopg is not installed: pip install -e '.[bench-places]'"}
+        return {"skipped": "psycopg is not installed: pip install -e '.[dev]'"}
     try:
         connection = psycopg.connect(url, autocommit=True)
     except psycopg.Error as error:
