@@ -131,7 +131,10 @@ def _build(
     total = len(source.features)
     candidates = _candidates(layer, source.features, report)
     kept: list[tuple[Candidate, Attributes]] = []
-    for done, (candidate, problem) in enumerate(to_wgs84(candidates, crs), start=1):
+    settled = total - len(candidates)  # rejected or excluded while reading
+    if progress is not None:
+        progress(layer.id, settled, total)
+    for done, (candidate, problem) in enumerate(to_wgs84(candidates, crs), start=settled + 1):
         problem = problem or shape_problem(candidate, layer.role)
         if problem:
             _reject(report, candidate.raw, problem)

@@ -161,3 +161,17 @@ def test_a_damaged_layer_file_names_itself(settings: Settings) -> None:
     (store / "broken.npz").write_bytes(b"not a zip file")
     with pytest.raises(places.StoreError, match=r"broken\.npz.*import it again"):
         places.Registry.default(settings)
+
+
+def test_progress_is_reported_up_to_every_feature_of_each_layer(
+    shared_dir: Path, settings: Settings
+) -> None:
+    seen: dict[str, tuple[int, int]] = {}
+
+    def progress(layer: str, done: int, total: int) -> None:
+        assert 0 <= done <= total
+        seen[layer] = (done, total)
+
+    places.import_config(places.default_config_path(), settings, progress=progress)
+    assert seen["hospitals"] == (16, 16)  # 2 closed hospitals are excluded, still counted
+    assert seen["parkland"] == (370, 370)
