@@ -146,7 +146,7 @@ def _lookup_address(registry: places.Registry, text: str, as_json: bool) -> None
     if found.normalized is None:
         fail(f"cannot read a house number and a street in {text!r}")
     if as_json:
-        print_json(found.to_dict(registry.layers))
+        print_json(found.to_dict())
         return
     if found.answer is None:
         console.print(

@@ -24,21 +24,16 @@ _NEAR_AFTER_FOOTPRINTS = 1e15  # m²: larger than any polygon, so point places s
 
 
 def lookup_columns(registry: Registry, lat: FloatArray, lon: FloatArray) -> LookupColumns:
-    points, places, distance, precision = _pairs(registry, lon, lat)
-    table = registry.places
-    key = np.where(precision == FOOTPRINT, table.area_m2[places], _NEAR_AFTER_FOOTPRINTS + distance)
-    order = np.lexsort((key, points))
-    points, places = points[order], places[order]
-    distance, precision = distance[order], precision[order]
-    ownership_codes = table.ownership[places]
-    kind_codes = table.kind[places]
+    points, places, distance, precision = _sorted_pairs(registry, lon, lat)
+    ownership_codes = registry.places.ownership[places]
+    kind_codes = registry.places.kind[places]
     size = lat.size
-    chosen = np.full(size, -1, dtype=np.int64)  # position in the pairs of each point's place
-    for source in (np.ones(points.size, bool), kind_codes != UNKNOWN):
-        _choose(chosen, points, source)
+    # The place of a point: the source of its ownership, else of its kind, else its first
+    # match; each later _choose overwrites the earlier, so the calls go in rising priority.
+    chosen = np.full(size, -1, dtype=np.int64)  # a position in the pairs, per point
+    _choose(chosen, points, np.ones(points.size, dtype=bool))
+    _choose(chosen, points, kind_codes != UNKNOWN)
     _choose(chosen, points, ownership_codes != UNKNOWN)
-    ownership = _first_known(size, points, ownership_codes)
-    kind = _first_known(size, points, kind_codes)
     has = chosen >= 0
     picked = chosen[has]
     place = np.full(size, -1, dtype=np.int32)
@@ -49,8 +44,8 @@ def lookup_columns(registry: Registry, lat: FloatArray, lon: FloatArray) -> Look
     place_precision[has] = precision[picked]
     return LookupColumns(
         inside_city=_inside(registry, lon, lat),
-        ownership=ownership,
-        kind=kind,
+        ownership=_first_known(size, points, ownership_codes),
+        kind=_first_known(size, points, kind_codes),
         place=place,
         distance_m=place_distance,
         precision=place_precision,
@@ -59,6 +54,17 @@ def lookup_columns(registry: Registry, lat: FloatArray, lon: FloatArray) -> Look
         match_distance_m=distance.astype(np.float32),
         match_precision=precision,
     )
+
+
+def _sorted_pairs(
+    registry: Registry, x: FloatArray, y: FloatArray
+) -> tuple[IntArray, IntArray, FloatArray, npt.NDArray[np.int8]]:
+    """Every (point, place) match, by point, then most specific first."""
+    points, places, distance, precision = _pairs(registry, x, y)
+    area = registry.places.area_m2[places]
+    key = np.where(precision == FOOTPRINT, area, _NEAR_AFTER_FOOTPRINTS + distance)
+    order = np.lexsort((key, points))
+    return points[order], places[order], distance[order], precision[order]
 
 
 def _pairs(

@@ -39,9 +39,10 @@ class AddressAnswer:
     matched: tuple[Place, ...]
     exact: bool
     answer: Answer | None
+    layers: tuple[LayerInfo, ...]
 
-    def to_dict(self, layers: Sequence[LayerInfo]) -> dict[str, Any]:
-        found = self.answer.to_dict() if self.answer else _nothing(layers)
+    def to_dict(self) -> dict[str, Any]:
+        found = self.answer.to_dict() if self.answer else _nothing(self.layers)
         found["address"] = {
             "query": self.query,
             "normalized": self.normalized,
@@ -128,13 +129,13 @@ class Registry:
     def lookup_address(self, text: str) -> AddressAnswer:
         key = normalize(text)
         if key is None:
-            return AddressAnswer(text, None, (), False, None)
+            return AddressAnswer(text, None, (), False, None, self.layers)
         indexes, exact = self._addresses.find(key)
         matched = tuple(self.places.place(i, 0.0, 0) for i in indexes)
         if not matched:
-            return AddressAnswer(text, key.full, (), False, None)
+            return AddressAnswer(text, key.full, (), False, None, self.layers)
         x, y = self.places.anchor(indexes[0])
-        return AddressAnswer(text, key.full, matched, exact, self.lookup(y, x))
+        return AddressAnswer(text, key.full, matched, exact, self.lookup(y, x), self.layers)
 
     def fill(self, location: Mapping[str, Any]) -> LocationFill:
         """Fill a situation's ``location`` from its coordinates, else its address.

@@ -45,7 +45,7 @@ def test_a_looser_match_says_it_is_not_exact(denver: places.Registry) -> None:
 def test_an_address_no_layer_carries_says_so(denver: places.Registry) -> None:
     found = denver.lookup_address("4100 Krameria St")
     assert (found.matched, found.answer) == ((), None)
-    shown = found.to_dict(denver.layers)
+    shown = found.to_dict()
     assert shown["address"]["matched"] == []
     assert shown["address"]["normalized"] == "4100 krameria st"
     assert (shown["inside_city"], shown["ownership"], shown["kind"]) == (None, "unknown", "unknown")
