@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -86,8 +87,24 @@ class Registry:
 
     @classmethod
     def default(cls, settings: Settings | None = None) -> Registry:
-        """The registry of the current data folder (``EO152_DATA_DIR``)."""
+        """The registry of the current data folder (``EO152_DATA_DIR``), freshly loaded."""
         return cls.open(store_dir((settings or Settings.from_env()).data_dir))
+
+    @classmethod
+    def current(cls, settings: Settings | None = None) -> Registry:
+        """Like ``default``, but kept between calls until a layer file changes.
+
+        For long-running callers (the web app, a batch of decisions): each call costs a
+        ``stat`` of the layer files, and an import or removal is picked up on the next call.
+        """
+        directory = store_dir((settings or Settings.from_env()).data_dir)
+        signature = _signature(directory)
+        with _CACHE_LOCK:
+            cached = _CACHE.get(directory)
+            if cached is None or cached[0] != signature:
+                cached = (signature, cls.open(directory))
+                _CACHE[directory] = cached
+            return cached[1]
 
     @cached_property
     def places(self) -> PlaceTable:
@@ -183,6 +200,19 @@ class Registry:
         if self.boundary is None:
             return None
         return bool(self.boundary.match_one(lon, lat))
+
+
+_CACHE: dict[Path, tuple[tuple[tuple[str, int, int, int], ...], Registry]] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _signature(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """What changes on every import: a layer file is replaced by a new file (a new inode)."""
+    found = []
+    for path in layer_paths(directory):
+        stat = path.stat()
+        found.append((path.name, stat.st_ino, stat.st_size, stat.st_mtime_ns))
+    return tuple(found)
 
 
 def _specificity(layer: Layer, feature: int, distance: float, precision: int) -> float:

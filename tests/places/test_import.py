@@ -175,3 +175,19 @@ def test_progress_is_reported_up_to_every_feature_of_each_layer(
     places.import_config(places.default_config_path(), settings, progress=progress)
     assert seen["hospitals"] == (16, 16)  # 2 closed hospitals are excluded, still counted
     assert seen["parkland"] == (370, 370)
+
+
+def test_the_current_registry_is_kept_until_a_layer_changes(
+    tmp_path: Path, settings: Settings, write_config: WriteConfig
+) -> None:
+    data = tmp_path / "lots.geojson"
+    data.write_text(feature_collection([polygon_feature(SQUARE, name="Lot A")]))
+    config = write_config([{"id": "lots", "path": str(data), "fields": {"name": "name"}}])
+    _import(config, settings)
+    first = places.Registry.current(settings)
+    assert places.Registry.current(settings) is first
+    data.write_text(feature_collection([polygon_feature(SQUARE, name="Lot B")]))
+    _import(config, settings)
+    second = places.Registry.current(settings)
+    assert second is not first
+    assert second.lookup(39.735, -104.985).places[0].name == "Lot B"
