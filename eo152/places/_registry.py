@@ -210,7 +210,10 @@ def _signature(directory: Path) -> tuple[tuple[str, int, int, int], ...]:
     """What changes on every import: a layer file is replaced by a new file (a new inode)."""
     found = []
     for path in layer_paths(directory):
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except FileNotFoundError:  # removed since the listing: the next call sees it gone
+            continue
         found.append((path.name, stat.st_ino, stat.st_size, stat.st_mtime_ns))
     return tuple(found)
 
