@@ -85,7 +85,7 @@ def _print_reports(reports: list[places.LayerReport]) -> None:
 @app.command(context_settings={"ignore_unknown_options": True})
 def lookup(
     coordinates: Annotated[
-        list[str] | None, typer.Argument(metavar="[LAT LON]", help="WGS 84 degrees.")
+        list[str] | None, typer.Argument(metavar="LAT LON", help="WGS 84 degrees.")
     ] = None,
     address: Annotated[str | None, typer.Option(help="An address a layer carries.")] = None,
     csv_file: Annotated[
