@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -23,6 +24,7 @@ MAX_CELLS = 1 << 20  # keeps a layer's index under about 5 MB however large its 
 MIN_CELL_M = 20.0
 
 IntArray = npt.NDArray[np.int64]
+_EMPTY, _ONE, _SEVERAL = 0, 1, 2
 
 
 @dataclass(frozen=True)
@@ -47,14 +49,31 @@ class Grid:
         ix = np.minimum(((x[on_grid] - self.x0) / self.dx).astype(np.int64), self.nx - 1)
         iy = np.minimum(((y[on_grid] - self.y0) / self.dy).astype(np.int64), self.ny - 1)
         cell = iy * self.nx + ix
-        start = self.offsets[cell]
+        state = self._states[cell]
+        single = state == _ONE
+        several = np.flatnonzero(state == _SEVERAL)
+        points, positions = self._expand(on_grid[several], cell[several])
+        return (
+            np.concatenate([on_grid[single], points]),
+            np.concatenate([self.offsets[cell[single]].astype(np.int64), positions]),
+        )
+
+    def _expand(self, points: IntArray, cell: IntArray) -> tuple[IntArray, IntArray]:
+        """Each point repeated once per entry of its cell, with that entry's position."""
+        start = self.offsets[cell].astype(np.int64)
         count = self.offsets[cell + 1] - start
-        listed = count > 0
-        on_grid, start, count = on_grid[listed], start[listed], count[listed]
         first = np.cumsum(count) - count
-        points = np.repeat(on_grid, count)
-        positions = np.arange(points.size, dtype=np.int64) + np.repeat(start - first, count)
-        return points, positions
+        repeated = np.repeat(points, count)
+        positions = np.arange(repeated.size, dtype=np.int64) + np.repeat(start - first, count)
+        return repeated, positions
+
+    @cached_property
+    def _states(self) -> npt.NDArray[np.uint8]:
+        """Per cell: empty, exactly one entry, or several (most cells are not "several")."""
+        count = np.diff(self.offsets)
+        states = np.where(count == 0, _EMPTY, _SEVERAL).astype(np.uint8)
+        states[count == 1] = _ONE
+        return states
 
     def cell_range(self, x: float, y: float) -> range:
         """Entry positions listed in the cell of one point (empty off the grid)."""
