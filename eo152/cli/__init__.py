@@ -14,6 +14,7 @@ import typer
 
 from ..config import Settings
 from ..datadir import init as init_data_dir
+from . import policy
 from ._output import console, fail
 from .decide import decide
 from .places import app as places_app
@@ -42,6 +43,7 @@ def init() -> None:
 
 
 app.command()(decide)
+app.add_typer(policy.app, name="policy")
 
 
 def main() -> None:

@@ -96,6 +96,7 @@ class Rule:
     changes_if: Text | None
     readings: tuple[Reading, ...]
     where: Location
+    source: dict[str, Any] = field(default_factory=dict, compare=False)  # the conditions as written
 
     @property
     def pair(self) -> str:
@@ -546,6 +547,7 @@ def _rule(
         changes_if=changes_if,
         readings=tuple(readings),
         where=reader.at(line),
+        source={k: data[k] for k in ("when", "unless", "violation") if k in data},
     )
 
 
