@@ -88,7 +88,7 @@ class Answer:
             "kind": self.kind,
             "place": self.decision_place(),
             "places": [place.to_dict() for place in self.places],
-            "layers": [layer.to_dict() for layer in self.layers],
+            "layers": [layer.summary() for layer in self.layers],
             "credits": credits(self.layers),
         }
 

@@ -33,15 +33,21 @@ class LayerInfo:
     imported_at: str = ""
     fingerprint: str = ""
 
-    def to_dict(self) -> dict[str, Any]:
+    def summary(self) -> dict[str, Any]:
+        """What an answer says about a layer it consulted."""
         return {
             "id": self.id,
             "name": self.name,
             "role": self.role,
             "kinds": list(self.kinds),
-            "features": self.features,
             "near_m": self.near_m,
             "covers": self.covers,
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """Everything, for ``eo152 places layers`` (the source path stays on this machine)."""
+        return self.summary() | {
+            "features": self.features,
             "credit": self.credit,
             "source": self.source,
             "imported_at": self.imported_at,
