@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+_CHUNK = 1 << 17  # 1 MB per float array; measured best between 2**15 and 2**20
 _NEAR_AFTER_FOOTPRINTS = 1e15  # m²: larger than any polygon, so point places sort after
 
 
@@ -70,13 +71,14 @@ def _sorted_pairs(
 def _pairs(
     registry: Registry, x: FloatArray, y: FloatArray
 ) -> tuple[IntArray, IntArray, FloatArray, npt.NDArray[np.int8]]:
-    found = []
-    start = 0
-    for layer in registry.place_layers:
-        matches = layer.match_many(x, y)
-        found.append((matches.points, matches.features + start, matches.distance_m,
-                      matches.precision))  # fmt: skip
-        start += len(layer)
+    found: list[tuple[IntArray, IntArray, FloatArray, npt.NDArray[np.int8]]] = []
+    for chunk in _chunks(x.size):
+        start = 0
+        for layer in registry.place_layers:
+            matches = layer.match_many(x[chunk], y[chunk])
+            found.append((matches.points + chunk.start, matches.features + start,
+                          matches.distance_m, matches.precision))  # fmt: skip
+            start += len(layer)
     if not found:
         return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0), np.zeros(0, np.int8))
     return (
@@ -85,6 +87,11 @@ def _pairs(
         np.concatenate([f[2] for f in found]),
         np.concatenate([f[3] for f in found]),
     )
+
+
+def _chunks(size: int) -> list[slice]:
+    """Slices small enough that a chunk's arrays stay in the CPU cache between numpy passes."""
+    return [slice(start, min(start + _CHUNK, size)) for start in range(0, size, _CHUNK)]
 
 
 def _first_positions(points: IntArray, mask: npt.NDArray[np.bool_]) -> IntArray:
@@ -115,5 +122,6 @@ def _inside(registry: Registry, x: FloatArray, y: FloatArray) -> npt.NDArray[np.
     if registry.boundary is None:
         return np.full(x.size, -1, dtype=np.int8)
     inside = np.zeros(x.size, dtype=np.int8)
-    inside[registry.boundary.match_many(x, y).points] = 1
+    for chunk in _chunks(x.size):
+        inside[registry.boundary.match_many(x[chunk], y[chunk]).points + chunk.start] = 1
     return inside

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import numpy as np
+import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -29,6 +30,17 @@ def test_lookup_many_gives_the_same_answers_as_lookup(denver: places.Registry) -
         batch = denver.answers(lats, lons)
         single = [denver.lookup(lat, lon) for lat, lon in zip(lats, lons, strict=True)]
         assert [a.to_dict() for a in batch] == [a.to_dict() for a in single]
+
+
+def test_a_batch_cut_into_chunks_answers_as_one(
+    denver: places.Registry, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lats, lons = _points(DOWNTOWN_BOX, 5000, 5)
+    whole = denver.lookup_many(lats, lons)
+    monkeypatch.setattr("eo152.places._batch._CHUNK", 777)
+    chunked = denver.lookup_many(lats, lons)
+    for name in ("inside_city", "ownership", "kind", "place", "match_point", "match_place"):
+        assert getattr(chunked, name).tolist() == getattr(whole, name).tolist(), name
 
 
 def test_lookup_many_columns_match_the_answers(denver: places.Registry) -> None:
