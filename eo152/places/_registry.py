@@ -119,7 +119,7 @@ class Registry:
                 place = self._place(index, feature, distance, precision)
                 found.append((_specificity(layer, feature, distance, precision), place))
         found.sort(key=lambda item: item[0])
-        return self._answer(lat, lon, tuple(place for _, place in found))
+        return self._answer(lat, lon, tuple(place for _, place in found), self._inside(lat, lon))
 
     def lookup_many(self, lats: Any, lons: Any) -> LookupColumns:
         """Answer a batch (sequences or numpy arrays) as columns; see LookupColumns."""
@@ -139,8 +139,10 @@ class Registry:
             strict=True,
         ):
             per_point[point].append(self.places.place(place, distance, precision))
+        inside = [None if code < 0 else bool(code) for code in columns.inside_city.tolist()]
         return [
-            self._answer(float(lat[i]), float(lon[i]), tuple(per_point[i])) for i in range(lat.size)
+            self._answer(float(lat[i]), float(lon[i]), tuple(per_point[i]), inside[i])
+            for i in range(lat.size)
         ]
 
     def lookup_address(self, text: str) -> AddressAnswer:
@@ -182,13 +184,15 @@ class Registry:
     def _place(self, layer_index: int, feature: int, distance: float, precision: int) -> Place:
         return self.places.place(self._starts[layer_index] + feature, distance, precision)
 
-    def _answer(self, lat: float, lon: float, places: tuple[Place, ...]) -> Answer:
+    def _answer(
+        self, lat: float, lon: float, places: tuple[Place, ...], inside: bool | None
+    ) -> Answer:
         ownership = next((p for p in places if p.ownership != "unknown"), None)
         kind = next((p for p in places if p.kind != "unknown"), None)
         return Answer(
             lat=lat,
             lon=lon,
-            inside_city=self._inside(lat, lon),
+            inside_city=inside,
             ownership=ownership.ownership if ownership else "unknown",
             kind=kind.kind if kind else "unknown",
             place=ownership or kind or (places[0] if places else None),
