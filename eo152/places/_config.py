@@ -27,7 +27,7 @@ _LAYER_KEYS = {
     "id", "name", "role", "path", "format", "crs", "coordinates", "fields", "kind",
     "ownership", "rules", "exclude", "near_m", "credit", "covers",
 }  # fmt: skip
-_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
+LAYER_ID = re.compile(r"[a-z0-9][a-z0-9-]{0,62}")
 
 
 @dataclass(frozen=True)
@@ -148,7 +148,7 @@ def _layer(entry: Any, where: str, base: Path, shared_dir: Path) -> LayerConfig:
     if not isinstance(entry, dict):
         raise LayerConfigError(f"{where}: expected a mapping")
     layer_id = str(entry.get("id", ""))
-    if not _ID.fullmatch(layer_id):
+    if not LAYER_ID.fullmatch(layer_id):
         raise LayerConfigError(f"{where}: `id` must be lowercase letters, digits and dashes")
     where = f"{where} ({layer_id})"
     unknown = sorted(set(entry) - _LAYER_KEYS)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,6 +16,7 @@ from ._vocab import FOOTPRINT, NEAR_POINT
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
+_PREPARING = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -86,10 +88,16 @@ class Layer:
         return len(self.place_ids)
 
     def prepare(self) -> None:
-        """Prepare the polygons for fast tests; done once, on the first lookup."""
-        if not self._prepared:
-            shapely.prepare(self.geometries)
-            self._prepared = True
+        """Prepare the polygons for fast tests; done once, on the first lookup.
+
+        Under a lock: a web server's threads may all make their first lookup at once.
+        """
+        if self._prepared:
+            return
+        with _PREPARING:
+            if not self._prepared:
+                shapely.prepare(self.geometries)
+                self._prepared = True
 
     def match_many(self, x: FloatArray, y: FloatArray) -> Matches:
         self.prepare()

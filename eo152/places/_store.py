@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 import shapely
 
+from ._config import LAYER_ID
 from ._errors import StoreError
 from ._grid import Grid
 from ._layer import Layer, LayerInfo
@@ -54,6 +55,9 @@ def save_layer(directory: Path, layer: Layer) -> Path:
 
 
 def remove_layer(directory: Path, layer_id: str) -> bool:
+    """Remove a layer's file; False if there is no such layer (or the id is not one)."""
+    if not LAYER_ID.fullmatch(layer_id):
+        return False
     target = directory / f"{layer_id}{SUFFIX}"
     if not target.exists():
         return False

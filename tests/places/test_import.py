@@ -152,6 +152,7 @@ def test_a_layer_can_be_removed(denver_settings: Settings, tmp_path: Path) -> No
     shutil.copytree(places.store_dir(denver_settings.data_dir), copy)
     assert places.remove_layer(copy, "hospitals")
     assert not places.remove_layer(copy, "hospitals")
+    assert not places.remove_layer(copy, "../store/parkland")
     assert "hospitals" not in {layer.id for layer in places.Registry.open(copy).layers}
 
 
