@@ -90,12 +90,28 @@ def _import_one(
             report.status = "unchanged"
             report.loaded = read_info(directory / f"{layer.id}.npz").features
             return report
+        if layer.role == "boundary":
+            _check_one_boundary(directory, layer.id)
         built = _build(layer, report, fingerprint, progress)
         save_layer(directory, built)
     except PlacesError as error:
         report.status = "failed"
         report.error = str(error)
     return report
+
+
+def _check_one_boundary(directory: Path, layer_id: str) -> None:
+    """The city limits come from one layer; a second would make ``inside_city`` ambiguous."""
+    for path in layer_paths(directory):
+        try:
+            info = read_info(path)
+        except StoreError:
+            continue
+        if info.role == "boundary" and info.id != layer_id:
+            raise LayerConfigError(
+                f"layer {layer_id}: the store already has a boundary layer ({info.id}); "
+                f"remove it first with `eo152 places remove {info.id}`"
+            )
 
 
 def _fingerprint(layer: LayerConfig) -> str:

@@ -192,3 +192,17 @@ def test_the_current_registry_is_kept_until_a_layer_changes(
     second = places.Registry.current(settings)
     assert second is not first
     assert second.lookup(39.735, -104.985).places[0].name == "Lot B"
+
+
+def test_a_second_boundary_layer_is_refused(
+    tmp_path: Path, settings: Settings, write_config: WriteConfig
+) -> None:
+    data = tmp_path / "limits.geojson"
+    data.write_text(feature_collection([polygon_feature(SQUARE, name="Limits")]))
+    first = write_config([{"id": "limits", "path": str(data), "role": "boundary"}])
+    assert _import(first, settings).status == "imported"
+    assert _import(first, settings, force=True).status == "imported"  # the same layer again
+    second = write_config([{"id": "other-limits", "path": str(data), "role": "boundary"}])
+    report = _import(second, settings)
+    assert report.status == "failed"
+    assert "already has a boundary layer (limits)" in (report.error or "")
