@@ -225,6 +225,9 @@ def _show(answer: places.Answer, as_json: bool) -> None:
     if not answer.places:
         console.print("  no place found in the loaded layers")
     console.print("layers consulted: " + ", ".join(layer.id for layer in answer.layers))
+    missing = places.not_covered(answer.layers)
+    if missing:
+        console.print("no layer loaded for: " + ", ".join(missing), highlight=False)
     _print_credits(answer)
 
 

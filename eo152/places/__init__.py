@@ -11,7 +11,7 @@ point is inside Denver, which places contain it or are near it, and the ``owners
     ('city_owned', 'park', True)
 """
 
-from ._answer import Answer, LookupColumns, Place, credits
+from ._answer import Answer, LookupColumns, Place, credits, not_covered
 from ._config import LayerConfig, load_config
 from ._coordinates import check_coordinates
 from ._defaults import default_config_path, import_config, import_defaults, shared_data_dir
@@ -55,6 +55,7 @@ __all__ = [
     "import_defaults",
     "import_layers",
     "load_config",
+    "not_covered",
     "remove_layer",
     "shared_data_dir",
     "store_dir",

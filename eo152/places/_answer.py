@@ -89,8 +89,15 @@ class Answer:
             "place": self.decision_place(),
             "places": [place.to_dict() for place in self.places],
             "layers": [layer.summary() for layer in self.layers],
+            "not_covered": not_covered(self.layers),
             "credits": credits(self.layers),
         }
+
+
+def not_covered(layers: tuple[LayerInfo, ...]) -> list[str]:
+    """Contract kinds that no loaded layer has any place of: "not found" says nothing there."""
+    covered = {kind for layer in layers for kind in layer.kinds}
+    return [kind for kind in KINDS if kind not in covered and kind not in ("unknown", "other")]
 
 
 def credits(layers: tuple[LayerInfo, ...]) -> list[str]:

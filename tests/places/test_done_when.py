@@ -59,6 +59,8 @@ def test_the_answer_names_the_layers_consulted_and_their_credits(denver: places.
     }  # fmt: skip
     assert "© OpenStreetMap contributors (ODbL)" in shown["credits"]
     assert "HIFLD Open data (U.S. DHS)" in shown["credits"]
+    assert {"school", "shelter", "clinic"} <= set(shown["not_covered"])
+    assert not {"park", "hospital", "library"} & set(shown["not_covered"])
     json.dumps(shown)  # the answer is plain JSON
 
 
