@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from . import places
+from typing import TYPE_CHECKING
+
 from .config import Settings
+
+if TYPE_CHECKING:
+    from . import places
 
 
 def init(settings: Settings) -> list[str]:
@@ -13,6 +17,8 @@ def init(settings: Settings) -> list[str]:
         existed = folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         done.append(f"{'kept' if existed else 'created'} {folder}")
+    from . import places  # here, so that commands other than init start without numpy & co.
+
     done.extend(_places_lines(places.import_defaults(settings)))
     return done
 

@@ -1,4 +1,8 @@
-"""``eo152 places``: import layers and look places up. A thin shell over eo152.places."""
+"""``eo152 places``: import layers and look places up. A thin shell over eo152.places.
+
+The library (numpy, shapely, pyproj) is imported inside the commands, so that every other
+``eo152`` command starts without paying for it.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,17 @@ import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
-from .. import places
 from ..config import Settings
 from ._output import console, error_console, fail, print_json
+
+if TYPE_CHECKING:
+    from .. import places
 
 app = typer.Typer(
     help="City property and protected spaces: import GIS layers, look up a point or address.",
@@ -31,6 +37,8 @@ def import_(
     as_json: JsonOption = False,
 ) -> None:
     """Import the layers of CONFIG into the data folder, each layer atomically."""
+    from .. import places
+
     settings = Settings.from_env()
     with _progress() as progress:
         try:
@@ -111,6 +119,8 @@ def lookup(
 
 
 def _registry() -> places.Registry:
+    from .. import places
+
     settings = Settings.from_env()
     try:
         registry = places.Registry.default(settings)
@@ -135,6 +145,8 @@ def _coordinates(values: list[str]) -> tuple[str, str]:
 
 
 def _lookup_point(registry: places.Registry, lat: Any, lon: Any) -> places.Answer:
+    from .. import places
+
     try:
         return registry.lookup(lat, lon)
     except places.InvalidCoordinates as error:
@@ -178,6 +190,8 @@ def _lookup_csv(registry: places.Registry, path: Path, as_json: bool) -> None:
 
 
 def _read_points(path: Path) -> tuple[list[float], list[float]]:
+    from .. import places
+
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
             reader = csv.DictReader(handle)
@@ -206,6 +220,8 @@ def _more(count: int) -> str:
 
 
 def _show(answer: places.Answer, as_json: bool) -> None:
+    from .. import places
+
     if as_json:
         print_json(answer.to_dict())
         return
@@ -242,6 +258,8 @@ def _inside_text(inside: bool | None, long: bool = False) -> str:
 
 
 def _print_credits(answer: places.Answer | None) -> None:
+    from .. import places
+
     for line in places.credits(answer.layers) if answer else []:
         console.print(f"[dim]{line}[/]", highlight=False)
 
@@ -249,6 +267,8 @@ def _print_credits(answer: places.Answer | None) -> None:
 @app.command()
 def layers(as_json: JsonOption = False) -> None:
     """List the layers imported into the data folder."""
+    from .. import places
+
     registry = _registry()
     if as_json:
         print_json([layer.to_dict() for layer in registry.layers])
@@ -265,6 +285,8 @@ def layers(as_json: JsonOption = False) -> None:
 @app.command()
 def remove(layer: Annotated[str, typer.Argument(help="The layer id.")]) -> None:
     """Remove a layer from the data folder's store."""
+    from .. import places
+
     directory = places.store_dir(Settings.from_env().data_dir)
     if not places.remove_layer(directory, layer):
         fail(f"no layer {layer!r} in {directory}")
@@ -274,4 +296,6 @@ def remove(layer: Annotated[str, typer.Argument(help="The layer id.")]) -> None:
 @app.command("default-config")
 def default_config() -> None:
     """Print the shipped Denver layer config, to copy and edit."""
+    from .. import places
+
     console.out(places.default_config_path().read_text(encoding="utf-8"), highlight=False)
