@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8152
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup run test lint typecheck pytest pytest-postgres policy scenarios bench load
+.PHONY: setup postgis run test lint typecheck pytest pytest-postgres policy scenarios bench bench-places load
 
 $(BIN)/eo152: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -22,12 +22,21 @@ node_modules/.package-lock.json: package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
+# PostGIS for benchmarks/places.py, from Debian's packages; skipped when present, and when
+# this is not a Debian machine run as root (the benchmark then says PostGIS was skipped).
+POSTGIS_PACKAGE := postgresql-15-postgis-3
+postgis:
+	@if dpkg -s $(POSTGIS_PACKAGE) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(POSTGIS_PACKAGE); \
+	else echo "$(POSTGIS_PACKAGE) is not installed (needs root and apt-get); benchmarks/places.py skips PostGIS"; fi
+
 # Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
 $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-setup: $(BIN)/eo152 node_modules/.package-lock.json $(CHROMIUM)
+setup: $(BIN)/eo152 postgis node_modules/.package-lock.json $(CHROMIUM)
 
 # Serves the web app (Check a situation) and the API on http://$(HOST):$(PORT)/ until Ctrl-C.
 run: setup
@@ -60,6 +69,9 @@ scenarios:
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/decide.py
+
+bench-places: setup
+	$(BIN)/python benchmarks/places.py
 
 # HTTP load on POST /api/v1/decisions (20 clients); prints the server command and the figures.
 load: setup

@@ -1,6 +1,7 @@
-"""Test settings for the whole suite: a throwaway data folder, Django's settings module.
+"""Shared fixtures: every test gets its own data folder, so runs never share state.
 
-Set here, before Django reads its settings, so no test writes to a real data folder.
+Django's settings are read once, at start: they get a throwaway data folder of their own,
+set here before Django reads them, so no test writes to a real data folder.
 """
 
 from __future__ import annotations
@@ -10,8 +11,11 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+SHARED = Path(os.environ.get("EO152_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 os.environ["EO152_DATA_DIR"] = tempfile.mkdtemp(prefix="eo152-test-")
 atexit.register(shutil.rmtree, os.environ["EO152_DATA_DIR"], ignore_errors=True)
@@ -23,6 +27,13 @@ def pytest_configure(config: pytest.Config) -> None:
     import django
 
     django.setup()
+
+
+@pytest.fixture(autouse=True)
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    folder = tmp_path / "data"
+    monkeypatch.setenv("EO152_DATA_DIR", str(folder))
+    yield folder
 
 
 @pytest.fixture(scope="session")

@@ -14,8 +14,10 @@ import typer
 
 from ..config import Settings
 from ..datadir import init as init_data_dir
+from . import policy
 from ._output import console, fail
 from .decide import decide
+from .places import app as places_app
 from .serve import serve
 
 app = typer.Typer(
@@ -25,6 +27,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(places_app, name="places")
 
 
 @app.callback()
@@ -40,6 +44,7 @@ def init() -> None:
 
 
 app.command()(decide)
+app.add_typer(policy.app, name="policy")
 app.command()(serve)
 
 

@@ -59,7 +59,7 @@ def resolve(compiled: Compiled, pair: Pair, values: Sequence[Truth]) -> Resoluti
         leaves=tuple(leaves),
         cited=_cited(leaves, outcome),
         relevant=tuple(relevant),
-        conflicts=_conflicts(leaves),
+        conflicts=_conflicts(leaves, determinate=len(outcomes) == 1),
     )
 
 
@@ -141,10 +141,18 @@ def _unique(verdicts: Iterable[Verdict]) -> tuple[Verdict, ...]:
     return tuple(found.values())
 
 
-def _conflicts(leaves: list[Leaf]) -> tuple[tuple[Verdict, Verdict], ...]:
+def _conflicts(leaves: list[Leaf], determinate: bool) -> tuple[tuple[Verdict, Verdict], ...]:
+    """The overrides precedence resolved: for an undecided pair, only those in every world.
+
+    An override that happens only in some ways the facts could turn out is not reported as
+    resolved; the open question or missing fact that decides it is reported instead.
+    """
     found: dict[tuple[str, str], tuple[Verdict, Verdict]] = {}
+    seen_in: dict[tuple[str, str], int] = {}
     for leaf in leaves:
         for low in leaf.overridden:
             high = leaf.prevailing[0]
-            found.setdefault((high.rule.rule.id, low.rule.rule.id), (high, low))
-    return tuple(found.values())
+            key = (high.rule.rule.id, low.rule.rule.id)
+            found.setdefault(key, (high, low))
+            seen_in[key] = seen_in.get(key, 0) + 1
+    return tuple(v for k, v in found.items() if determinate or seen_in[k] == len(leaves))
