@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -9,7 +10,8 @@ import pytest
 from django.test import Client
 
 # The shared folder sits beside the checkout, as on CI (`make scenarios` reads it there too).
-SCENARIOS = Path(__file__).parents[3] / "shared" / "scenarios" / "denver-eo-152.json"
+SHARED = Path(os.environ.get("EO152_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+SCENARIOS = SHARED / "scenarios" / "denver-eo-152.json"
 
 PostJson = Callable[[Any], Any]
 

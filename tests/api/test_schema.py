@@ -32,6 +32,9 @@ def _at_the_edge_of_time(body: Any) -> bool:
     )
 
 
+# A real WSGI handler (not Django's test client) checks the database connection at every
+# request's start and end, as in production: the test may touch the database.
+@pytest.mark.django_db
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_schema_and_never_fails_on_any_input(case: schemathesis.Case) -> None:
