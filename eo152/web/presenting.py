@@ -52,7 +52,7 @@ def present(decision: dict[str, Any], lang: str) -> Answer:
         as_of=as_of.get("at", ""),
         as_of_shown=_moment(as_of.get("at", "")),
         as_of_is_now=as_of.get("source") == "now",
-        place=(decision.get("place") or {}).get("name", ""),
+        place=_place(decision.get("place"), lang),
         duties=tuple(_duty(duty, lang) for duty in decision["duties"]),
         missing_facts=tuple(_fact(path, lang) for path in decision.get("missing_facts", [])),
         conflicts=tuple(_conflict(conflict, lang) for conflict in decision.get("conflicts", [])),
@@ -75,6 +75,18 @@ def _duty(duty: dict[str, Any], lang: str) -> DutyView:
         missing_facts=tuple(_fact(path, lang) for path in duty.get("missing_facts", [])),
         open_questions=tuple(_question(q, lang) for q in duty.get("open_questions", [])),
     )
+
+
+def _place(place: dict[str, Any] | None, lang: str) -> str:
+    """The place the registry matched: its name, what kind of place and whose it is."""
+    if not place:
+        return ""
+    about = [
+        label(f"location.{fact}={place[fact]}", lang)
+        for fact in ("kind", "ownership")
+        if place.get(fact)
+    ]
+    return f"{place['name']} ({', '.join(about)})" if about else str(place["name"])
 
 
 def _fact(path: str, lang: str) -> str:
