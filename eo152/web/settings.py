@@ -73,6 +73,9 @@ TEMPLATES = [
 ]
 
 DATABASES = {"default": dj_database_url.parse(_eo152.database_url, conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # WAL: readers never wait for the writer, so several server workers share one file.
+    DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
 
 # No sessions or users yet: the only cookie is the CSRF token.
 CSRF_COOKIE_HTTPONLY = True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import signal
+import sqlite3
 import urllib.request
 from pathlib import Path
 
@@ -25,4 +26,5 @@ def test_serve_answers_serves_static_files_and_stops_on_sigterm(tmp_path: Path) 
         output = server.stdout.read().decode() if server.stdout else ""
     assert f"serving {address}/" in output
     assert (tmp_path / "static" / "staticfiles.json").exists()
-    assert (tmp_path / "eo152.sqlite3").exists()
+    with sqlite3.connect(tmp_path / "eo152.sqlite3") as database:
+        assert database.execute("PRAGMA journal_mode").fetchone() == ("wal",)
