@@ -11,13 +11,14 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ..rules import InvalidSituation
+from ..rules.contract import validate
 from ..service import decide_payload
 from .answers import UnreadableAnswers, answers_from_situation, situation_from_answers
 from .errors import error_page
 from .language import language_of, url_with
 from .permalink import DamagedLink, pack, unpack
 from .presenting import present
-from .questions import FormValues, Question, build_groups
+from .questions import FormValues, Group, Question, build_groups
 from .texts import TEXTS
 
 # Fields the form posts that are not facts.
@@ -35,7 +36,7 @@ def check(request: HttpRequest) -> HttpResponse:
         return _form(request, lang, values, {})
     try:
         situation = situation_from_answers(values, lang)
-        decide_payload(situation, settings.EO152_READINGS)
+        validate(situation)  # the answer page decides; here only what would stop it
     except UnreadableAnswers as error:
         return _form(request, lang, values, error.errors)
     except InvalidSituation as error:
@@ -53,13 +54,14 @@ def decision(request: HttpRequest) -> HttpResponse:
     try:
         situation = unpack(packed)
         answer = decide_payload(situation, settings.EO152_READINGS)
+        assert isinstance(answer, dict), "one situation gets one decision"
     except (DamagedLink, InvalidSituation):
         texts = TEXTS[lang]
         return error_page(request, 400, texts["error_400_title"], texts["error_unreadable_link"])
     permalink = url_with("/decision", lang, s=packed)
     context: dict[str, Any] = {
         "nav": "check",
-        "answer": present(answer, lang),  # type: ignore[arg-type]
+        "answer": present(answer, lang),
         "permalink": permalink,
         "permalink_absolute": request.build_absolute_uri(permalink),
         "change_url": url_with("/", lang, s=packed),
@@ -92,7 +94,7 @@ def _prefill(request: HttpRequest) -> FormValues:
         return {}
 
 
-def _summary(groups: list[Any], errors: dict[str, str]) -> list[dict[str, str]]:
+def _summary(groups: list[Group], errors: dict[str, str]) -> list[dict[str, str]]:
     """The error summary: each error with its question and the field to jump to."""
     questions: list[Question] = [q for group in groups for q in group.questions]
     questions += [item for q in questions for item in q.items]
