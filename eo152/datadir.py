@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from .config import Settings
+from .ledger import LedgerSettings
+from .ledger import initialize as initialize_ledger
 
 
 def init(settings: Settings) -> list[str]:
@@ -12,4 +14,7 @@ def init(settings: Settings) -> list[str]:
         existed = folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         done.append(f"{'kept' if existed else 'created'} {folder}")
+    # The ledger's signing key, evidence folder and tables; the log itself stays empty.
+    ledger = LedgerSettings.from_env(settings.data_dir, settings.database_url)
+    done.extend(initialize_ledger(ledger))
     return done

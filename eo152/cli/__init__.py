@@ -14,6 +14,7 @@ import typer
 
 from ..config import Settings
 from ..datadir import init as init_data_dir
+from . import evidence, ledger
 from ._output import console, fail
 
 app = typer.Typer(
@@ -23,6 +24,10 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(evidence.app, name="evidence")
 
 
 @app.callback()
@@ -45,7 +50,7 @@ def main() -> None:
         raise
     except KeyboardInterrupt:
         sys.exit(130)
-    except Exception as error:  # noqa: BLE001 - the last line of defence for users
+    except Exception as error:
         if os.environ.get("EO152_DEBUG"):
             raise
         fail(f"internal error: {error} (set EO152_DEBUG=1 to see details)", status=1)

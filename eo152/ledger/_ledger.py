@@ -1,0 +1,233 @@
+"""The ledger of one data folder: its key, its evidence folder and its log in the database.
+
+This is the one place the CLI (and later the web app) talks to. Everything stored lives
+under the settings' data folder and database; two data folders share nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ._db import Database, node_from_key, node_key
+from ._entries import CustodyEvent, EvidenceRegistered, RecordChanged, now
+from ._errors import (
+    EvidenceHashMismatch,
+    EvidenceNotFound,
+    LedgerNotInitialized,
+    LogInconsistent,
+)
+from ._files import FolderStore, hash_file, open_regular
+from ._log import MerkleLog
+from ._media import detect_media_type
+from ._merkle import node_hash
+from ._note import Signer
+from ._receipt import Receipt
+from ._verify import Report, replay
+
+DEFAULT_MAX_BYTES = 8 << 30
+"""Largest evidence file taken in, unless ``EO152_EVIDENCE_MAX_BYTES`` says otherwise."""
+
+
+@dataclass(frozen=True)
+class LedgerSettings:
+    """Where one ledger keeps its things, from the project settings and the environment."""
+
+    data_dir: Path
+    database_url: str
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @classmethod
+    def from_env(
+        cls, data_dir: Path, database_url: str, environ: Mapping[str, str] | None = None
+    ) -> LedgerSettings:
+        env = os.environ if environ is None else environ
+        limit = env.get("EO152_EVIDENCE_MAX_BYTES")
+        if limit is not None and not limit.isdigit():
+            raise ValueError(f"EO152_EVIDENCE_MAX_BYTES must be a number of bytes, not {limit!r}")
+        return cls(data_dir, database_url, int(limit) if limit else DEFAULT_MAX_BYTES)
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "ledger" / "log.key"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A stored file as its ``evidence.registered`` entry describes it."""
+
+    sha256: str
+    size: int
+    media_type: str
+    detected_media_type: str
+    added_by: str
+    added_at: str
+    incident: str | None
+
+
+def initialize(settings: LedgerSettings, origin: str | None = None) -> list[str]:
+    """Create the signing key, the evidence folder and the tables; append nothing."""
+    done = []
+    key_file = settings.key_file
+    if key_file.exists():
+        done.append(f"kept {key_file}")
+    else:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        signer = Signer.generate(origin or f"eo152.local/ledger/{secrets.token_hex(4)}")
+        # Created readable by its owner only, and never overwritten: it signs every head.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(signer.encode() + "\n")
+        done.append(f"created {key_file} (log {signer.name})")
+    existed = settings.evidence_dir.exists()
+    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    done.append(f"{'kept' if existed else 'created'} {settings.evidence_dir}")
+    db = Database(settings.database_url)
+    try:
+        existed = db.has_schema()
+        db.create_schema()
+    finally:
+        db.close()
+    done.append(f"{'kept' if existed else 'created'} the ledger tables")
+    return done
+
+
+class Ledger:
+    def __init__(self, settings: LedgerSettings, db: Database, signer: Signer) -> None:
+        self.settings = settings
+        self.db = db
+        self.signer = signer
+        self.store = FolderStore(settings.evidence_dir)
+        self.log = MerkleLog(db, signer.verifier, signer)
+
+    @classmethod
+    def open(cls, settings: LedgerSettings) -> Ledger:
+        try:
+            signer = Signer.decode(settings.key_file.read_text())
+        except FileNotFoundError as error:
+            raise LedgerNotInitialized(
+                f"no ledger key at {settings.key_file}: run `eo152 init` first"
+            ) from error
+        db = Database(settings.database_url)
+        if not db.has_schema():
+            db.close()
+            raise LedgerNotInitialized("the ledger tables do not exist: run `eo152 init` first")
+        return cls(settings, db, signer)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add_evidence(
+        self,
+        path: Path,
+        actor: str,
+        incident: str | None = None,
+        media_type: str | None = None,
+    ) -> tuple[Evidence, Receipt]:
+        """Store a file under its SHA-256 and log it; a refused file leaves nothing behind."""
+        with open_regular(path) as source:
+            blob = self.store.put(source, self.settings.max_bytes)
+        detected = detect_media_type(blob.head)
+        entry = EvidenceRegistered(
+            blob.sha256, blob.size, media_type or detected, detected, actor, now(), incident
+        )
+        receipt = self.log.append(entry.to_entry())
+        evidence = Evidence(
+            entry.sha256,
+            entry.size,
+            entry.media_type,
+            detected,
+            actor,
+            entry.at,
+            incident,
+        )
+        return evidence, receipt
+
+    def record(self, event: CustodyEvent | RecordChanged) -> Receipt:
+        return self.log.append(event.to_entry())
+
+    def open_evidence(self, digest: str) -> BinaryIO:
+        return self.store.open(digest)
+
+    def verify(self, progress: Callable[[int], None] | None = None) -> Report:
+        """Check the whole log, every stored subtree, every head and every file.
+
+        ``progress`` is called with each entry index as it is checked.
+        """
+        size = self.log.tree_size
+        leaves = self.log.stored_nodes(node_key(0, 0), node_key(0, (1 << 48) - 1))
+
+        def on_leaf(index: int, leaf: bytes) -> None:
+            stored = next(leaves, None)
+            if stored != (node_key(0, index), leaf):
+                raise LogInconsistent(f"entry {index}: the stored leaf hash does not match it")
+            if progress:
+                progress(index)
+
+        report = replay(
+            self.log.entries(),
+            self.log.heads(),
+            self.signer.verifier,
+            on_leaf,
+            self._check_registered,
+        )
+        if next(leaves, None) is not None or report.tree_size != size:
+            raise LogInconsistent(
+                f"the log says it holds {size} entries; {report.tree_size} are stored"
+            )
+        self._check_inner_nodes(size)
+        self._check_stored_files()
+        report.checks = [
+            f"{size} entries rebuild the tree; root {report.root_hash.hex()}",
+            f"{report.heads} signed tree heads match the tree at their size",
+            f"{report.files} registered files are present with their recorded size",
+            "every stored file hashes to its name",
+        ]
+        return report
+
+    def _check_registered(self, index: int, digest: str, size: int) -> None:
+        stored = self.store.size(digest)
+        if stored is None:
+            raise EvidenceNotFound(f"entry {index}: the file {digest} is missing")
+        if stored != size:
+            raise EvidenceHashMismatch(
+                f"entry {index}: the file {digest} has {stored} bytes, {size} were recorded"
+            )
+
+    def _check_inner_nodes(self, size: int) -> None:
+        """Each stored perfect subtree must hash its two children, with none extra or missing."""
+        level = 1
+        while size >> level:
+            children = self.log.stored_nodes(node_key(level - 1, 0), node_key(level, 0) - 1)
+            parents = self.log.stored_nodes(node_key(level, 0), node_key(level + 1, 0) - 1)
+            count = 0
+            for key, digest in parents:
+                node = node_from_key(key)
+                if node != (level, count) or count >= size >> level:
+                    raise LogInconsistent(f"the stored tree has a stray subtree {node}")
+                left, right = next(children, None), next(children, None)
+                if left is None or right is None or node_hash(left[1], right[1]) != digest:
+                    raise LogInconsistent(f"the stored subtree {node} does not match its children")
+                count += 1
+            if count != size >> level:
+                raise LogInconsistent(f"level {level} of the stored tree lacks subtrees")
+            level += 1
+        stray = next(self.log.stored_nodes(node_key(level, 0), node_key(63, 0)), None)
+        if stray:
+            raise LogInconsistent(f"the stored tree has a stray subtree {node_from_key(stray[0])}")
+
+    def _check_stored_files(self) -> None:
+        for digest in self.store.digests():
+            actual, _ = hash_file(self.store.path(digest))
+            if actual != digest:
+                raise EvidenceHashMismatch(
+                    f"the stored file {digest} has changed: its bytes hash to {actual}"
+                )
