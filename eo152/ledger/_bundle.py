@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ._entries import registered_file
-from ._errors import BadDocument, EvidenceHashMismatch, EvidenceNotFound
+from ._errors import BadDocument, EvidenceHashMismatch, EvidenceMissing
 from ._files import FolderStore, hash_file
 from ._log import MerkleLog, TreeHead
 from ._note import Verifier
@@ -155,7 +155,7 @@ def _head_from_summary(summary: dict[str, object]) -> TreeHead:
 def _check_bundled_file(files: Path, index: int, digest: str, size: int) -> None:
     path = FolderStore(files).path(digest)
     if not path.is_file():
-        raise EvidenceNotFound(f"entry {index}: the bundle lacks the file {digest}")
+        raise EvidenceMissing(f"entry {index}: the bundle lacks the file {digest}")
     actual, actual_size = hash_file(path)
     if actual != digest or actual_size != size:
         raise EvidenceHashMismatch(f"entry {index}: the bundled file {digest} hashes to {actual}")

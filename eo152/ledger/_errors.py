@@ -12,6 +12,7 @@
     ├── BadDocument            a receipt, tree head or bundle that cannot be read (exit 2)
     └── VerificationFailed     something does not match what was recorded (exit 1)
         ├── EvidenceHashMismatch
+        ├── EvidenceMissing
         ├── InvalidProof
         ├── InvalidSignature
         └── LogInconsistent
@@ -58,6 +59,10 @@ class VerificationFailed(LedgerError):
 
 class EvidenceHashMismatch(VerificationFailed):
     pass
+
+
+class EvidenceMissing(VerificationFailed):
+    """A file the log says was stored is not there."""
 
 
 class InvalidProof(VerificationFailed):

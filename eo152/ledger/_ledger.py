@@ -17,7 +17,7 @@ from ._db import Database, node_from_key, node_key
 from ._entries import CustodyEvent, EvidenceRegistered, RecordChanged, now
 from ._errors import (
     EvidenceHashMismatch,
-    EvidenceNotFound,
+    EvidenceMissing,
     LedgerNotInitialized,
     LogInconsistent,
 )
@@ -196,7 +196,7 @@ class Ledger:
     def _check_registered(self, index: int, digest: str, size: int) -> None:
         stored = self.store.size(digest)
         if stored is None:
-            raise EvidenceNotFound(f"entry {index}: the file {digest} is missing")
+            raise EvidenceMissing(f"entry {index}: the file {digest} is missing")
         if stored != size:
             raise EvidenceHashMismatch(
                 f"entry {index}: the file {digest} has {stored} bytes, {size} were recorded"
