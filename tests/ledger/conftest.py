@@ -74,6 +74,12 @@ class Eo152:
 
 
 @pytest.fixture
+def eo152_with() -> type[Eo152]:
+    """Runs ``eo152`` with another environment (another machine, a fresh data folder)."""
+    return Eo152
+
+
+@pytest.fixture
 def eo152(env: dict[str, str]) -> Eo152:
     runner = Eo152(env)
     code, _, err = runner("init")
