@@ -9,7 +9,7 @@ keeps it, so later checks can show that every head ever issued belongs to today'
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -81,10 +81,7 @@ class MerkleLog:
             root = frontier.root()
             head = TreeHead(new_size, root, sign_checkpoint(self.signer, new_size, root))
             self._store(size, entries, completed, head)
-            receipts = [
-                self._receipt(size + offset, entry, head, completed)
-                for offset, entry in enumerate(entries)
-            ]
+            receipts = self._receipts(size, entries, head, completed)
         return receipts
 
     def _store(
@@ -106,20 +103,25 @@ class MerkleLog:
         )
         db.execute("UPDATE ledger_state SET tree_size = ? WHERE id = 1", (head.tree_size,))
 
-    def _receipt(
-        self, index: int, entry: str, head: TreeHead, known: dict[merkle.Node, bytes]
-    ) -> Receipt:
-        proof = self._range_hashes(merkle.inclusion_ranges(index, head.tree_size), known)
-        return Receipt(
-            leaf_index=index,
-            entry=entry,
-            leaf_hash=merkle.leaf_hash(entry.encode()),
-            tree_size=head.tree_size,
-            root_hash=head.root_hash,
-            inclusion_proof=proof,
-            checkpoint=head.checkpoint,
-            log_key=self.verifier.encode(),
-        )
+    def _receipts(
+        self, first: int, entries: Sequence[str], head: TreeHead, known: dict[merkle.Node, bytes]
+    ) -> list[Receipt]:
+        """Receipts for consecutive entries; subtrees their proofs share are hashed once."""
+        paths = [merkle.inclusion_ranges(first + i, head.tree_size) for i in range(len(entries))]
+        hashes = self._span_hashes({span for path in paths for span in path}, known)
+        return [
+            Receipt(
+                leaf_index=first + offset,
+                entry=entry,
+                leaf_hash=merkle.leaf_hash(entry.encode()),
+                tree_size=head.tree_size,
+                root_hash=head.root_hash,
+                inclusion_proof=[hashes[span] for span in path],
+                checkpoint=head.checkpoint,
+                log_key=self.verifier.encode(),
+            )
+            for offset, (entry, path) in enumerate(zip(entries, paths, strict=True))
+        ]
 
     def _hashes(self, nodes: Sequence[merkle.Node]) -> list[bytes]:
         found = self._fetch(nodes)
@@ -137,14 +139,15 @@ class MerkleLog:
             raise LogInconsistent(f"the stored tree lacks the subtree {missing[0]}")
         return found
 
-    def _range_hashes(
-        self, spans: Sequence[merkle.Range], known: dict[merkle.Node, bytes] | None = None
-    ) -> list[bytes]:
+    def _span_hashes(
+        self, spans: Iterable[merkle.Range], known: dict[merkle.Node, bytes] | None = None
+    ) -> dict[merkle.Range, bytes]:
         """Hashes of the subtrees ``spans``, reading every missing perfect subtree in one query."""
         known = known or {}
-        needed = [n for span in spans for n in merkle.perfect_nodes(*span) if n not in known]
-        lookup = {**known, **self._fetch(needed)}
-        return [merkle.range_hash(span, lookup.__getitem__) for span in spans]
+        plans = {span: merkle.perfect_nodes(*span) for span in spans}
+        needed = {node for plan in plans.values() for node in plan if node not in known}
+        lookup = {**known, **self._fetch(sorted(needed))}
+        return {span: merkle.fold([lookup[node] for node in plan]) for span, plan in plans.items()}
 
     @property
     def tree_size(self) -> int:
@@ -174,14 +177,15 @@ class MerkleLog:
         head = self.head()
         if not 0 <= index < head.tree_size:
             raise IndexError(f"the log has no entry {index} (it holds {head.tree_size})")
-        return self._receipt(index, self.entry(index), head, {})
+        return self._receipts(index, [self.entry(index)], head, {})[0]
 
     def consistency(self, old_size: int) -> ConsistencyProof:
         head = self.head()
         if not 0 <= old_size <= head.tree_size:
             raise IndexError(f"no tree of {old_size} entries (the log holds {head.tree_size})")
         spans = merkle.consistency_ranges(old_size, head.tree_size)
-        return ConsistencyProof(old_size, head, self._range_hashes(spans))
+        hashes = self._span_hashes(spans)
+        return ConsistencyProof(old_size, head, [hashes[span] for span in spans])
 
     def entries(self, start: int = 0) -> Iterator[tuple[int, str]]:
         """Every stored entry from ``start``, in index order, a page at a time."""
