@@ -43,7 +43,10 @@ for i in range(100_000):
 """
 
 
-def _run_and_kill(settings: LedgerSettings, scratch: Path, round_: int, delay: float) -> list[str]:
+def _run_and_kill(
+    settings: LedgerSettings, scratch: Path, round_: int, rng: random.Random
+) -> list[str]:
+    """Let the child hand out a random number of receipts, then kill it a moment later."""
     child = subprocess.Popen(
         [
             sys.executable,
@@ -57,10 +60,12 @@ def _run_and_kill(settings: LedgerSettings, scratch: Path, round_: int, delay: f
         stdout=subprocess.PIPE,
         text=True,
     )
-    time.sleep(delay)
+    assert child.stdout is not None
+    lines = [child.stdout.readline() for _ in range(rng.randint(30, 60))]
+    time.sleep(rng.uniform(0, 0.05))  # somewhere inside the next ingest or append
     os.kill(child.pid, signal.SIGKILL)
     out, _ = child.communicate()
-    return [line for line in out.split("\n") if line.endswith("]")]
+    return [line for line in "".join(lines).split("\n") + out.split("\n") if line.endswith("]")]
 
 
 def test_receipts_survive_sigkill_at_random_moments(
@@ -71,7 +76,7 @@ def test_receipts_survive_sigkill_at_random_moments(
     rng = random.Random(152)
     promised: dict[int, str] = {}
     for round_ in range(8):
-        for line in _run_and_kill(settings, scratch, round_, rng.uniform(0.8, 2.0)):
+        for line in _run_and_kill(settings, scratch, round_, rng):
             index, entry = json.loads(line)
             promised[index] = entry
     assert len(promised) >= 200, "too few operations ran to test anything"
