@@ -13,6 +13,7 @@ import re
 import stat
 import tempfile
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Protocol
@@ -146,18 +147,31 @@ class FolderStore:
 
 
 def _copy(source: BinaryIO, fd: int, max_size: int) -> Blob:
+    """Copy ``source`` into ``fd`` while hashing it, each byte read once.
+
+    Hashing runs in a second thread (hashlib releases the GIL on large buffers) while this
+    one writes, so the two cores share the work; two buffers take turns, and a buffer is
+    refilled only after its hash is done.
+    """
     hasher, size, head = hashlib.sha256(), 0, b""
-    buffer = bytearray(CHUNK)
-    view = memoryview(buffer)
-    while count := source.readinto(buffer):  # type: ignore[attr-defined]
-        size += count
-        if size > max_size:
-            raise EvidenceTooLarge(f"the file is larger than the limit of {max_size} bytes")
-        chunk = view[:count]
-        hasher.update(chunk)
-        if len(head) < SNIFF_BYTES:
-            head += bytes(chunk[: SNIFF_BYTES - len(head)])
-        _write_all(fd, chunk)
+    buffers = [bytearray(CHUNK), bytearray(CHUNK)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="sha256") as hashing:
+        hashed: Future[None] | None = None
+        turn = 0
+        while count := source.readinto(buffers[turn]):  # type: ignore[attr-defined]
+            size += count
+            if size > max_size:
+                raise EvidenceTooLarge(f"the file is larger than the limit of {max_size} bytes")
+            chunk = memoryview(buffers[turn])[:count]
+            if hashed:
+                hashed.result()
+            hashed = hashing.submit(hasher.update, chunk)
+            if len(head) < SNIFF_BYTES:
+                head += bytes(chunk[: SNIFF_BYTES - len(head)])
+            _write_all(fd, chunk)
+            turn ^= 1
+        if hashed:
+            hashed.result()
     if size == 0:
         raise EvidenceEmpty("the file is empty (zero bytes); there is nothing to record")
     return Blob(hasher.hexdigest(), size, head)
