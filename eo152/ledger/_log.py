@@ -109,6 +109,7 @@ class MerkleLog:
         """Receipts for consecutive entries; subtrees their proofs share are hashed once."""
         paths = [merkle.inclusion_ranges(first + i, head.tree_size) for i in range(len(entries))]
         hashes = self._span_hashes({span for path in paths for span in path}, known)
+        log_key = self.verifier.encode()
         return [
             Receipt(
                 leaf_index=first + offset,
@@ -118,7 +119,7 @@ class MerkleLog:
                 root_hash=head.root_hash,
                 inclusion_proof=[hashes[span] for span in path],
                 checkpoint=head.checkpoint,
-                log_key=self.verifier.encode(),
+                log_key=log_key,
             )
             for offset, (entry, path) in enumerate(zip(entries, paths, strict=True))
         ]

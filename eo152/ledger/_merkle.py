@@ -66,20 +66,21 @@ def range_hash(span: Range, lookup: Callable[[Node], bytes]) -> bytes:
 
 
 def inclusion_ranges(index: int, size: int) -> list[Range]:
-    """The subtrees of PATH(index, D[size]) (RFC 9162 2.1.3.1), leaf to root."""
+    """The subtrees of PATH(index, D[size]) (RFC 9162 2.1.3.1), leaf to root.
+
+    Level by level, the sibling of the leaf's ancestor covers the next ``2**level``
+    leaves on the other side, cut at the tree's end; an ancestor with no sibling (on the
+    right edge) is not a node of an RFC 9162 tree, so that level adds nothing.
+    """
     if not 0 <= index < size:
         raise ValueError(f"leaf {index} is not in a tree of {size} entries")
     ranges: list[Range] = []
-    start, end = 0, size
-    while end - start > 1:
-        k = _split(end - start)
-        if index < start + k:
-            ranges.append((start + k, end))
-            end = start + k
-        else:
-            ranges.append((start, start + k))
-            start += k
-    ranges.reverse()
+    level = 0
+    while (1 << level) < size:
+        start = ((index >> level) ^ 1) << level
+        if start < size:
+            ranges.append((start, min(start + (1 << level), size)))
+        level += 1
     return ranges
 
 
