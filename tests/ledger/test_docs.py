@@ -6,8 +6,8 @@ import ast
 import re
 from pathlib import Path
 
-import click
-import typer
+import typer.core
+import typer.main
 
 import eo152.ledger
 from eo152.cli import app
@@ -16,18 +16,16 @@ ROOT = Path(__file__).resolve().parents[2]
 DOCS = (ROOT / "docs" / "ledger.md").read_text(encoding="utf-8")
 
 
-def _commands(group: click.Group, prefix: str) -> list[tuple[str, click.Command]]:
-    return [(f"{prefix} {name}", command) for name, command in sorted(group.commands.items())]
-
-
-def _ledger_commands() -> list[tuple[str, click.Command]]:
+def _ledger_commands() -> list[tuple[str, typer.core.TyperCommand]]:
     root = typer.main.get_command(app)
-    assert isinstance(root, click.Group)
+    assert isinstance(root, typer.core.TyperGroup)
     found = []
     for group in ("ledger", "evidence"):
         sub = root.commands[group]
-        assert isinstance(sub, click.Group)
-        found += _commands(sub, f"eo152 {group}")
+        assert isinstance(sub, typer.core.TyperGroup)
+        found += [
+            (f"eo152 {group} {name}", command) for name, command in sorted(sub.commands.items())
+        ]
     return found
 
 
