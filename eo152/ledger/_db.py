@@ -37,20 +37,22 @@ CREATE TABLE IF NOT EXISTS ledger_head (
 INSERT INTO ledger_state (id, tree_size) VALUES (1, 0) ON CONFLICT DO NOTHING;
 """
 
-# One integer key per perfect subtree keeps SQLite on its fastest path (a rowid table):
-# level 0..63 in the high bits, the index on that level in the low 48 (2.8e14 leaves).
-_LEVEL_SHIFT = 48
+# One integer key per perfect subtree keeps SQLite on its fastest path (a rowid table).
+# The key is the first leaf the subtree covers, then its level in the 6 low bits: the
+# subtrees one proof needs lie close together, so a fresh process reads few pages.
+_LEVEL_BITS = 6
 
 # A fixed advisory-lock key so two processes creating the tables do not race.
 _SCHEMA_LOCK = 152_5
 
 
 def node_key(level: int, index: int) -> int:
-    return (level << _LEVEL_SHIFT) | index
+    return ((index << level) << _LEVEL_BITS) | level
 
 
 def node_from_key(key: int) -> tuple[int, int]:
-    return key >> _LEVEL_SHIFT, key & ((1 << _LEVEL_SHIFT) - 1)
+    level = key & ((1 << _LEVEL_BITS) - 1)
+    return level, (key >> _LEVEL_BITS) >> level
 
 
 class Database:

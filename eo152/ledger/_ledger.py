@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -24,7 +24,7 @@ from ._errors import (
 from ._files import FolderStore, hash_file, open_regular
 from ._log import MerkleLog
 from ._media import detect_media_type
-from ._merkle import node_hash
+from ._merkle import Node
 from ._note import Signer
 from ._receipt import Receipt
 from ._verify import Report, replay
@@ -163,12 +163,10 @@ class Ledger:
         ``progress`` is called with each entry index as it is checked.
         """
         size = self.log.tree_size
-        leaves = self.log.stored_nodes(node_key(0, 0), node_key(0, (1 << 48) - 1))
+        stored = StoredTree(self.log.stored_nodes(0, (1 << 63) - 1))
 
-        def on_leaf(index: int, leaf: bytes) -> None:
-            stored = next(leaves, None)
-            if stored != (node_key(0, index), leaf):
-                raise LogInconsistent(f"entry {index}: the stored leaf hash does not match it")
+        def on_leaf(index: int, completed: list[tuple[Node, bytes]]) -> None:
+            stored.check(index, completed)
             if progress:
                 progress(index)
 
@@ -179,14 +177,15 @@ class Ledger:
             on_leaf,
             self._check_registered,
         )
-        if next(leaves, None) is not None or report.tree_size != size:
+        if report.tree_size != size:
             raise LogInconsistent(
                 f"the log says it holds {size} entries; {report.tree_size} are stored"
             )
-        self._check_inner_nodes(size)
+        stored.check_no_strays()
         self._check_stored_files()
         report.checks = [
-            f"{size} entries rebuild the tree; root {report.root_hash.hex()}",
+            f"{size} entries rebuild the tree and its stored subtrees",
+            f"root hash {report.root_hash.hex()}",
             f"{report.heads} signed tree heads match the tree at their size",
             f"{report.files} registered files are present with their recorded size",
             "every stored file hashes to its name",
@@ -202,28 +201,6 @@ class Ledger:
                 f"entry {index}: the file {digest} has {stored} bytes, {size} were recorded"
             )
 
-    def _check_inner_nodes(self, size: int) -> None:
-        """Each stored perfect subtree must hash its two children, with none extra or missing."""
-        level = 1
-        while size >> level:
-            children = self.log.stored_nodes(node_key(level - 1, 0), node_key(level, 0) - 1)
-            parents = self.log.stored_nodes(node_key(level, 0), node_key(level + 1, 0) - 1)
-            count = 0
-            for key, digest in parents:
-                node = node_from_key(key)
-                if node != (level, count) or count >= size >> level:
-                    raise LogInconsistent(f"the stored tree has a stray subtree {node}")
-                left, right = next(children, None), next(children, None)
-                if left is None or right is None or node_hash(left[1], right[1]) != digest:
-                    raise LogInconsistent(f"the stored subtree {node} does not match its children")
-                count += 1
-            if count != size >> level:
-                raise LogInconsistent(f"level {level} of the stored tree lacks subtrees")
-            level += 1
-        stray = next(self.log.stored_nodes(node_key(level, 0), node_key(63, 0)), None)
-        if stray:
-            raise LogInconsistent(f"the stored tree has a stray subtree {node_from_key(stray[0])}")
-
     def _check_stored_files(self) -> None:
         for digest in self.store.digests():
             actual, _ = hash_file(self.store.path(digest))
@@ -231,3 +208,35 @@ class Ledger:
                 raise EvidenceHashMismatch(
                     f"the stored file {digest} has changed: its bytes hash to {actual}"
                 )
+
+
+class StoredTree:
+    """Compares the stored perfect subtrees with the ones a replay recomputes, streaming.
+
+    Stored subtrees come in key order (first leaf covered, then level); a subtree starting
+    at leaf ``i`` is read when the replay reaches ``i`` and waits until the replay completes
+    it, so at most O(log n) wait at any time.
+    """
+
+    def __init__(self, rows: Iterator[tuple[int, bytes]]) -> None:
+        self.rows = rows
+        self.next_row = next(rows, None)
+        self.waiting: dict[Node, bytes] = {}
+
+    def check(self, index: int, completed: list[tuple[Node, bytes]]) -> None:
+        limit = node_key(0, index + 1)
+        while self.next_row is not None and self.next_row[0] < limit:
+            self.waiting[node_from_key(self.next_row[0])] = self.next_row[1]
+            self.next_row = next(self.rows, None)
+        for node, digest in completed:
+            if self.waiting.pop(node, None) != digest:
+                if node[0] == 0:
+                    raise LogInconsistent(f"entry {index}: the stored leaf hash does not match it")
+                raise LogInconsistent(f"the stored subtree {node} is missing or does not match")
+
+    def check_no_strays(self) -> None:
+        stray = next(iter(self.waiting), None)
+        if stray is None and self.next_row is not None:
+            stray = node_from_key(self.next_row[0])
+        if stray is not None:
+            raise LogInconsistent(f"the stored tree has a stray subtree {stray}")

@@ -69,10 +69,13 @@ def replay(
     entries: Iterable[tuple[int, str]],
     heads: Iterable[TreeHead],
     verifier: Verifier,
-    on_leaf: Callable[[int, bytes], None] | None = None,
+    on_leaf: Callable[[int, list[tuple[merkle.Node, bytes]]], None] | None = None,
     on_file: FileCheck | None = None,
 ) -> Report:
-    """Check entries and heads together; raise at the first thing that does not match."""
+    """Check entries and heads together; raise at the first thing that does not match.
+
+    ``on_leaf`` sees each entry's index and the perfect subtrees its leaf completes.
+    """
     report = Report()
     frontier = merkle.Frontier()
     pending = iter(heads)
@@ -80,10 +83,9 @@ def replay(
     for index, entry in entries:
         if index != frontier.size:
             raise LogInconsistent(f"entry {frontier.size} is missing (next stored is {index})")
-        leaf = merkle.leaf_hash(entry.encode())
-        frontier.push(leaf)
+        completed = frontier.push(merkle.leaf_hash(entry.encode()))
         if on_leaf:
-            on_leaf(index, leaf)
+            on_leaf(index, completed)
         registered = _registered(index, entry) if on_file else None
         if registered and on_file:
             on_file(index, *registered)

@@ -96,6 +96,14 @@ def test_changing_a_stored_subtree_is_detected(filled: Ledger) -> None:
         filled.verify()
 
 
+def test_an_extra_stored_subtree_is_detected(filled: Ledger) -> None:
+    filled.db.execute(
+        "INSERT INTO ledger_node (id, hash) VALUES (?, ?)", (node_key(3, 0), bytes(32))
+    )
+    with pytest.raises(LogInconsistent, match=r"stray subtree \(3, 0\)"):
+        filled.verify()
+
+
 def test_changing_any_byte_of_a_tree_head_is_detected(filled: Ledger) -> None:
     head = next(h for h in filled.log.heads() if h.tree_size == 4)
     for position in range(len(head.checkpoint)):
