@@ -12,6 +12,7 @@ from ._entries import CustodyEvent, EvidenceRegistered, RecordChanged
 from ._errors import (
     BadDocument,
     BadEvidence,
+    DatabaseUnavailable,
     EvidenceEmpty,
     EvidenceHashMismatch,
     EvidenceMissing,
@@ -43,6 +44,7 @@ __all__ = [
     "ConsistencyProof",
     "CustodyEvent",
     "Database",
+    "DatabaseUnavailable",
     "Evidence",
     "EvidenceEmpty",
     "EvidenceHashMismatch",

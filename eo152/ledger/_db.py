@@ -15,6 +15,8 @@ from typing import Any
 
 import psycopg
 
+from ._errors import DatabaseUnavailable
+
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
@@ -60,14 +62,17 @@ class Database:
 
     def __init__(self, url: str) -> None:
         self.url = url
-        if url.startswith("sqlite:///"):
-            self.dialect = "sqlite"
-            self._sqlite = _connect_sqlite(Path(url[len("sqlite:///") :]))
-        elif url.startswith(("postgresql://", "postgres://")):
-            self.dialect = "postgresql"
-            self._pg = psycopg.connect(url, autocommit=True)
-        else:
-            raise ValueError(f"DATABASE_URL {url!r} is neither sqlite:/// nor postgresql://")
+        try:
+            if url.startswith("sqlite:///"):
+                self.dialect = "sqlite"
+                self._sqlite = _connect_sqlite(Path(url[len("sqlite:///") :]))
+            elif url.startswith(("postgresql://", "postgres://")):
+                self.dialect = "postgresql"
+                self._pg = psycopg.connect(url, autocommit=True)
+            else:
+                raise DatabaseUnavailable("DATABASE_URL is neither sqlite:/// nor postgresql://")
+        except (OSError, sqlite3.Error, psycopg.Error) as error:
+            raise DatabaseUnavailable(f"cannot open the database: {error}") from error
 
     def close(self) -> None:
         if self.dialect == "sqlite":
@@ -103,6 +108,16 @@ class Database:
             self.execute("ROLLBACK")
             raise
         self.execute("COMMIT")
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """A read-only view that appends made meanwhile by others do not change."""
+        level = "" if self.dialect == "sqlite" else " ISOLATION LEVEL REPEATABLE READ READ ONLY"
+        self.execute("BEGIN" + level)
+        try:
+            yield
+        finally:
+            self.execute("ROLLBACK")
 
     def create_schema(self) -> None:
         blob = "BLOB" if self.dialect == "sqlite" else "BYTEA"

@@ -9,6 +9,7 @@
     │   └── EvidenceUnreadable
     ├── EvidenceNotFound       no stored file has that digest
     ├── LedgerNotInitialized   no signing key yet: run ``eo152 init``
+    ├── DatabaseUnavailable    DATABASE_URL cannot be opened
     ├── BadDocument            a receipt, tree head or bundle that cannot be read (exit 2)
     └── VerificationFailed     something does not match what was recorded (exit 1)
         ├── EvidenceHashMismatch
@@ -46,6 +47,10 @@ class EvidenceNotFound(LedgerError):
 
 
 class LedgerNotInitialized(LedgerError):
+    pass
+
+
+class DatabaseUnavailable(LedgerError):
     pass
 
 

@@ -162,6 +162,10 @@ class Ledger:
 
         ``progress`` is called with each entry index as it is checked.
         """
+        with self.db.snapshot():
+            return self._verify(progress)
+
+    def _verify(self, progress: Callable[[int], None] | None) -> Report:
         size = self.log.tree_size
         stored = StoredTree(self.log.stored_nodes(0, (1 << 63) - 1))
 

@@ -257,3 +257,11 @@ def test_bad_arguments_exit_with_status_2(eo152: Eo152) -> None:
     assert eo152("ledger", "prove", "x")[0] == 2
     code, _, err = eo152("ledger", "prove", "5")
     assert code == 2 and "no entry 5" in err
+
+
+def test_an_unusable_database_url_is_bad_input(
+    eo152: Eo152, env: dict[str, str], eo152_with: Callable[[dict[str, str]], Eo152]
+) -> None:
+    broken = eo152_with({**env, "DATABASE_URL": "mysql://nowhere/eo152"})
+    code, _, err = broken("ledger", "head")
+    assert code == 2 and "DATABASE_URL" in err
