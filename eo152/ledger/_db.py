@@ -23,15 +23,15 @@ CREATE TABLE IF NOT EXISTS ledger_state (
     tree_size BIGINT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ledger_entry (
-    leaf_index BIGINT PRIMARY KEY,
+    leaf_index {key} PRIMARY KEY,
     entry TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ledger_node (
-    id BIGINT PRIMARY KEY,
+    id {key} PRIMARY KEY,
     hash {blob} NOT NULL
 );
 CREATE TABLE IF NOT EXISTS ledger_head (
-    tree_size BIGINT PRIMARY KEY,
+    tree_size {key} PRIMARY KEY,
     root_hash {blob} NOT NULL,
     checkpoint TEXT NOT NULL,
     issued_at TEXT NOT NULL
@@ -120,8 +120,17 @@ class Database:
             self.execute("ROLLBACK")
 
     def create_schema(self) -> None:
-        blob = "BLOB" if self.dialect == "sqlite" else "BYTEA"
-        statements = [s for s in _SCHEMA.format(blob=blob).split(";") if s.strip()]
+        # On SQLite only the exact type INTEGER makes a primary key the table's own rowid
+        # (no second index to walk); it holds 64 bits there, as BIGINT does on PostgreSQL.
+        types = (
+            {"blob": "BLOB", "key": "INTEGER"}
+            if self.dialect == "sqlite"
+            else {
+                "blob": "BYTEA",
+                "key": "BIGINT",
+            }
+        )
+        statements = [s for s in _SCHEMA.format(**types).split(";") if s.strip()]
         with self.transaction(write=True):
             if self.dialect == "postgresql":
                 self.execute("SELECT pg_advisory_xact_lock(?)", (_SCHEMA_LOCK,))
