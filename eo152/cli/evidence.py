@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import getpass
-import shutil
 import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from ..ledger import CustodyEvent
-from ..ledger._entries import now
+from ..ledger import BadEvidence, EvidenceNotFound
 from ._output import print_json
 from .ledger import JsonOption, opened, reported, show_receipt
 
@@ -64,14 +62,14 @@ def get(
     if out is None and as_json:
         raise typer.BadParameter("--json needs --out (the file's bytes go to standard output)")
     with opened() as ledger, reported():
-        source = ledger.open_evidence(digest.lower())
-        with source:
-            if out is None:
-                shutil.copyfileobj(source, sys.stdout.buffer)
-            else:
-                with out.open("xb") as target:
-                    shutil.copyfileobj(source, target)
-        event = CustodyEvent("downloaded", digest.lower(), _actor(actor), now())
-        receipt = ledger.record(event)
+        if ledger.store.size(digest.lower()) is None:
+            raise EvidenceNotFound(f"no stored file has SHA-256 {digest}")
+        if out is not None and out.exists():
+            raise BadEvidence(f"{out} already exists; give a new file name")
+        if out is None:
+            receipt = ledger.fetch_evidence(digest.lower(), sys.stdout.buffer, _actor(actor))
+        else:
+            with out.open("xb") as target:
+                receipt = ledger.fetch_evidence(digest.lower(), target, _actor(actor))
     if as_json:
         print_json({"sha256": digest.lower(), "out": str(out), "custody": receipt.to_json()})

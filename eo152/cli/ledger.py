@@ -26,10 +26,10 @@ from ..ledger import (
     VerificationFailed,
     Verifier,
     export_bundle,
+    load_document,
     verify_bundle,
     verify_receipt,
 )
-from ..ledger._receipt import load_json
 from ._output import console, error_console, fail, print_json
 
 app = typer.Typer(
@@ -182,8 +182,8 @@ def verify_receipt_command(
 ) -> None:
     """Check a receipt offline: its signature, its proof, and optionally its file."""
     with reported():
-        document = Receipt.from_json(load_json(receipt, "receipt"))
-        later = load_json(newer, "consistency document") if newer else None
+        document = Receipt.from_json(load_document(receipt, "receipt"))
+        later = load_document(newer, "consistency document") if newer else None
         if file is not None and not file.is_file():
             raise BadDocument(f"{file} is not a readable file")
         checks = verify_receipt(document, Verifier.decode(key) if key else None, file, later)

@@ -31,7 +31,7 @@ from ._ledger import DEFAULT_MAX_BYTES, Evidence, Ledger, LedgerSettings, initia
 from ._log import ConsistencyProof, MerkleLog, TreeHead
 from ._merkle import verify_consistency, verify_inclusion
 from ._note import Checkpoint, Signer, Verifier
-from ._receipt import Receipt, verify_receipt
+from ._receipt import Receipt, load_document, verify_receipt
 from ._verify import Report
 
 __all__ = [
@@ -71,6 +71,7 @@ __all__ = [
     "Verifier",
     "export_bundle",
     "initialize",
+    "load_document",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",

@@ -25,7 +25,7 @@ from ._errors import BadDocument, EvidenceHashMismatch, EvidenceMissing
 from ._files import FolderStore, hash_file
 from ._log import MerkleLog, TreeHead
 from ._note import Verifier
-from ._receipt import load_json
+from ._receipt import load_document
 from ._verify import Report, check_head, replay
 
 FORMAT = "eo152-ledger-bundle/1"
@@ -105,7 +105,7 @@ def _heads(path: Path) -> Iterator[TreeHead]:
 
 def verify_bundle(folder: Path, key: Verifier | None = None) -> Report:
     """Check a bundle; ``key`` pins the log key (default: the one the bundle carries)."""
-    summary = load_json(folder / "bundle.json", "bundle summary")
+    summary = load_document(folder / "bundle.json", "bundle summary")
     if not isinstance(summary, dict) or summary.get("format") != FORMAT:
         raise BadDocument(f"{folder} is not an eo152 ledger bundle ({FORMAT})")
     for name in ("entries.jsonl", "heads.jsonl"):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -154,8 +155,11 @@ class Ledger:
     def record(self, event: CustodyEvent | RecordChanged) -> Receipt:
         return self.log.append(event.to_entry())
 
-    def open_evidence(self, digest: str) -> BinaryIO:
-        return self.store.open(digest)
+    def fetch_evidence(self, digest: str, out: BinaryIO, actor: str) -> Receipt:
+        """Copy a stored file into ``out`` and log that ``actor`` downloaded it."""
+        with self.store.open(digest) as source:
+            shutil.copyfileobj(source, out)
+        return self.record(CustodyEvent("downloaded", digest, actor, now()))
 
     def verify(self, progress: Callable[[int], None] | None = None) -> Report:
         """Check the whole log, every stored subtree, every head and every file.

@@ -10,7 +10,7 @@ one query, and :func:`range_hash` folds them. Nothing here touches storage.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 
 from ._errors import InvalidProof
 
@@ -105,14 +105,6 @@ def consistency_ranges(old_size: int, new_size: int) -> list[Range]:
         ranges.append((start, end))
     ranges.reverse()
     return ranges
-
-
-def root_of(leaf_hashes: Iterable[bytes]) -> bytes:
-    """MTH of a whole sequence of leaf hashes, streaming, memory O(log n)."""
-    frontier = Frontier()
-    for leaf in leaf_hashes:
-        frontier.push(leaf)
-    return frontier.root()
 
 
 class Frontier:

@@ -92,7 +92,8 @@ class Receipt:
         )
 
 
-def load_json(path: Path, what: str) -> object:
+def load_document(path: Path, what: str) -> object:
+    """Read a JSON document (a receipt, a consistency proof); BadDocument names ``what``."""
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as error:

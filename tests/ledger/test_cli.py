@@ -265,3 +265,12 @@ def test_an_unusable_database_url_is_bad_input(
     broken = eo152_with({**env, "DATABASE_URL": "mysql://nowhere/eo152"})
     code, _, err = broken("ledger", "head")
     assert code == 2 and "DATABASE_URL" in err
+
+
+def test_get_never_overwrites_a_file(eo152: Eo152, tmp_path: Path) -> None:
+    receipt = _add(eo152, tmp_path, "e.txt", b"evidence bytes")
+    (tmp_path / "copy").write_bytes(b"someone else's file")
+    code, _, err = eo152("evidence", "get", str(receipt["sha256"]), "--out", tmp_path / "copy")
+    assert code == 2 and "already exists" in err
+    assert (tmp_path / "copy").read_bytes() == b"someone else's file"
+    assert _size(eo152) == 1

@@ -16,7 +16,7 @@ from eo152.ledger import (
     verify_consistency,
     verify_receipt,
 )
-from eo152.ledger._merkle import EMPTY_ROOT, leaf_hash, root_of
+from eo152.ledger._merkle import EMPTY_ROOT, Frontier, leaf_hash
 
 pytestmark = pytest.mark.db
 
@@ -41,7 +41,10 @@ def test_each_receipt_proves_its_entry_in_the_head_it_was_issued_with(ledger: Le
         assert (receipt.leaf_index, receipt.tree_size) == (index, index + 1)
         assert receipt.leaf_hash == leaf_hash(receipt.entry.encode())
         verify_receipt(receipt, ledger.signer.verifier)
-    assert ledger.log.head().root_hash == root_of(r.leaf_hash for r in receipts)
+    frontier = Frontier()
+    for receipt in receipts:
+        frontier.push(receipt.leaf_hash)
+    assert ledger.log.head().root_hash == frontier.root()
 
 
 def test_a_batch_append_gives_consecutive_indexes_and_one_head(ledger: Ledger) -> None:
