@@ -20,7 +20,9 @@ from ._errors import DatabaseUnavailable
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger_state (
     id INTEGER PRIMARY KEY CHECK (id = 1),
-    tree_size BIGINT NOT NULL
+    tree_size BIGINT NOT NULL,
+    root_hash {blob},
+    checkpoint TEXT
 );
 CREATE TABLE IF NOT EXISTS ledger_entry (
     leaf_index {key} PRIMARY KEY,

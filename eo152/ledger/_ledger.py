@@ -189,6 +189,8 @@ class Ledger:
             raise LogInconsistent(
                 f"the log says it holds {size} entries; {report.tree_size} are stored"
             )
+        if size and self.log.head() != self.log.last_issued_head():
+            raise LogInconsistent("the log's current tree head is not the last one it issued")
         stored.check_no_strays()
         self._check_stored_files()
         report.checks = [

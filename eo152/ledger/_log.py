@@ -101,7 +101,12 @@ class MerkleLog:
             " VALUES (?, ?, ?, ?)",
             (head.tree_size, head.root_hash, head.checkpoint, datetime.now(UTC).isoformat()),
         )
-        db.execute("UPDATE ledger_state SET tree_size = ? WHERE id = 1", (head.tree_size,))
+        # The latest head also sits in the one-row state table: a proof reads it there,
+        # together with its entry, in one query.
+        db.execute(
+            "UPDATE ledger_state SET tree_size = ?, root_hash = ?, checkpoint = ? WHERE id = 1",
+            (head.tree_size, head.root_hash, head.checkpoint),
+        )
 
     def _receipts(
         self, first: int, entries: Sequence[str], head: TreeHead, known: dict[merkle.Node, bytes]
@@ -156,16 +161,24 @@ class MerkleLog:
 
     def head(self) -> TreeHead:
         """The latest signed tree head (an empty log's head is signed on the fly)."""
+        rows = self.db.execute("SELECT tree_size, root_hash, checkpoint FROM ledger_state")
+        return self._head(*rows[0])
+
+    def _head(self, size: int, root: bytes | None, checkpoint: str | None) -> TreeHead:
+        if size and root is not None and checkpoint is not None:
+            return TreeHead(int(size), bytes(root), checkpoint)
+        if size:
+            raise LogInconsistent("the log's current tree head is missing")
+        if self.signer is None:
+            raise LogInconsistent("an empty log has no tree head to show without its key")
+        return TreeHead(0, merkle.EMPTY_ROOT, sign_checkpoint(self.signer, 0, merkle.EMPTY_ROOT))
+
+    def last_issued_head(self) -> TreeHead | None:
         rows = self.db.execute(
             "SELECT tree_size, root_hash, checkpoint FROM ledger_head"
             " ORDER BY tree_size DESC LIMIT 1"
         )
-        if rows:
-            size, root, checkpoint = rows[0]
-            return TreeHead(int(size), bytes(root), checkpoint)
-        if self.signer is None:
-            raise LogInconsistent("an empty log has no tree head to show without its key")
-        return TreeHead(0, merkle.EMPTY_ROOT, sign_checkpoint(self.signer, 0, merkle.EMPTY_ROOT))
+        return TreeHead(int(rows[0][0]), bytes(rows[0][1]), rows[0][2]) if rows else None
 
     def entry(self, index: int) -> str:
         rows = self.db.execute("SELECT entry FROM ledger_entry WHERE leaf_index = ?", (index,))
@@ -175,10 +188,15 @@ class MerkleLog:
 
     def prove(self, index: int) -> Receipt:
         """A receipt for entry ``index`` against the latest tree head."""
-        head = self.head()
-        if not 0 <= index < head.tree_size:
+        size, root, checkpoint, entry = self.db.execute(
+            "SELECT tree_size, root_hash, checkpoint,"
+            " (SELECT entry FROM ledger_entry WHERE leaf_index = ?) FROM ledger_state",
+            (index,),
+        )[0]
+        head = self._head(size, root, checkpoint)
+        if entry is None or not 0 <= index < head.tree_size:
             raise IndexError(f"the log has no entry {index} (it holds {head.tree_size})")
-        return self._receipts(index, [self.entry(index)], head, {})[0]
+        return self._receipts(index, [entry], head, {})[0]
 
     def consistency(self, old_size: int) -> ConsistencyProof:
         head = self.head()

@@ -125,6 +125,13 @@ def test_changing_a_tree_heads_root_column_is_detected(filled: Ledger) -> None:
         filled.verify()
 
 
+def test_changing_the_current_tree_head_is_detected(filled: Ledger) -> None:
+    older = next(h for h in filled.log.heads() if h.tree_size == 6)
+    filled.db.execute("UPDATE ledger_state SET checkpoint = ?", (older.checkpoint,))
+    with pytest.raises(LogInconsistent, match="current tree head"):
+        filled.verify()
+
+
 def test_deleting_an_entry_in_the_middle_is_detected(filled: Ledger) -> None:
     filled.db.execute("DELETE FROM ledger_entry WHERE leaf_index = 3")
     with pytest.raises(LogInconsistent, match="entry 3 is missing"):
