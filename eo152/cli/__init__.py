@@ -14,8 +14,10 @@ import typer
 
 from ..config import Settings
 from ..datadir import init as init_data_dir
-from . import evidence, ledger
+from . import evidence, ledger, policy
 from ._output import console, fail
+from .decide import decide
+from .places import app as places_app
 
 app = typer.Typer(
     name="eo152",
@@ -24,6 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(places_app, name="places")
 
 
 app.add_typer(ledger.app, name="ledger")
@@ -40,6 +44,10 @@ def init() -> None:
     """Create the data folder (EO152_DATA_DIR) and what it needs. Safe to run twice."""
     for line in init_data_dir(Settings.from_env()):
         console.print(line)
+
+
+app.command()(decide)
+app.add_typer(policy.app, name="policy")
 
 
 def main() -> None:

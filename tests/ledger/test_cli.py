@@ -6,12 +6,10 @@ import json
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pytest
 
-if TYPE_CHECKING:
-    from conftest import Eo152
+from .conftest import Eo152
 
 pytestmark = pytest.mark.db
 

@@ -1,0 +1,203 @@
+"""Compiling a policy once: atoms numbered, conditions turned into closures, facts into variables.
+
+Deciding a situation then evaluates each atom once and runs closures over a list of truth
+values: no parsing, no I/O. A *variable* is what the engine splits on when a fact is unknown:
+a scalar fact (its values grouped into classes that no rule tells apart), one list atom, or an
+open question (its answers).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from . import contract
+from .conditions import UNKNOWN_VALUES, Atom, Node, Truth, atoms_of
+from .policy import Exception_, Policy, Rule
+
+Closure = Callable[[Sequence[Truth]], Truth]
+
+
+@dataclass(frozen=True)
+class Variable:
+    """A fact, list atom or open question; each entry of ``domain`` sets the truth of ``atoms``."""
+
+    kind: str  # "fact", "atom" or "question"
+    name: str  # contract path, or question id
+    atoms: tuple[int, ...]
+    domain: tuple[tuple[bool, ...], ...]
+    labels: tuple[str, ...]  # what each domain entry stands for (a value class or an answer)
+
+
+@dataclass(frozen=True)
+class CompiledException:
+    exception: Exception_
+    test: Closure
+    atoms: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    when: Closure
+    atoms: tuple[int, ...]
+    unless: tuple[CompiledException, ...]
+    violation: Closure | None
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Everything the law in force says about one (actor, action): instruments, highest first."""
+
+    actor: str
+    action: str
+    groups: tuple[tuple[str, tuple[CompiledRule, ...]], ...]
+    atoms: tuple[int, ...]
+
+    @property
+    def name(self) -> str:
+        return f"{self.actor}/{self.action}"
+
+
+class Compiled:
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.atoms: list[Atom] = []
+        self._index: dict[Atom, int] = {}
+        self.rules: list[CompiledRule] = [self._rule(r) for r in policy.rules]
+        self.variables = self._variables()
+        self.variable_of: list[Variable] = [self.variables[0]] * len(self.atoms)
+        for variable in self.variables:
+            for i in variable.atoms:
+                self.variable_of[i] = variable
+        self.boundaries = sorted(
+            {r.in_force_from for r in policy.rules} | {r.in_force_until for r in policy.rules}
+        )
+        self._plans: dict[frozenset[str], tuple[Pair, ...]] = {}
+
+    # -- atoms and closures -------------------------------------------------------------
+
+    def atom_index(self, atom: Atom) -> int:
+        if atom not in self._index:
+            self._index[atom] = len(self.atoms)
+            self.atoms.append(atom)
+        return self._index[atom]
+
+    def closure(self, node: Node) -> Closure:
+        if node.op == "atom":
+            assert node.atom is not None
+            index = self.atom_index(node.atom)
+            return lambda values: values[index]
+        children = tuple(self.closure(c) for c in node.children)
+        if node.op == "not":
+            (inner,) = children
+            return lambda values: None if (t := inner(values)) is None else not t
+        decisive = node.op == "or"
+
+        def combine(values: Sequence[Truth]) -> Truth:
+            result: Truth = not decisive
+            for child in children:
+                truth = child(values)
+                if truth is decisive:
+                    return decisive
+                if truth is None:
+                    result = None
+            return result
+
+        return combine
+
+    def _indices(self, node: Node) -> tuple[int, ...]:
+        return tuple(self.atom_index(a) for a in atoms_of(node))
+
+    def _rule(self, rule: Rule) -> CompiledRule:
+        unless = tuple(
+            CompiledException(e, self.closure(e.when), self._indices(e.when)) for e in rule.unless
+        )
+        return CompiledRule(
+            rule=rule,
+            when=self.closure(rule.when),
+            atoms=self._indices(rule.when),
+            unless=unless,
+            violation=self.closure(rule.violation) if rule.violation is not None else None,
+        )
+
+    # -- variables ----------------------------------------------------------------------
+
+    def _variables(self) -> list[Variable]:
+        by_fact: dict[str, list[int]] = {}
+        by_question: dict[str, list[int]] = {}
+        variables: list[Variable] = []
+        for i, atom in enumerate(self.atoms):
+            if atom.kind == "value":
+                by_fact.setdefault(atom.path, []).append(i)
+            elif atom.kind == "question":
+                by_question.setdefault(atom.path, []).append(i)
+            else:
+                variables.append(
+                    Variable("atom", atom.path, (i,), ((True,), (False,)), ("true", "false"))
+                )
+        for path, indices in by_fact.items():
+            field = contract.field_at(path)
+            assert field is not None
+            values: list[object] = (
+                [True, False]
+                if field.kind == "bool"
+                else [v for v in field.values if v not in UNKNOWN_VALUES]
+            )
+            variables.append(self._partition("fact", path, indices, values))
+        questions = self.policy.questions
+        for qid, indices in by_question.items():
+            answers: list[object] = list(questions[qid].answers)
+            variables.append(self._partition("question", qid, indices, answers, keep_all=True))
+        return variables
+
+    def _partition(
+        self, kind: str, name: str, indices: list[int], values: list[object], keep_all: bool = False
+    ) -> Variable:
+        """Group values that every atom on this fact treats alike; questions keep each answer."""
+        classes: dict[tuple[bool, ...], list[str]] = {}
+        for value in values:
+            signature = tuple(value in self.atoms[i].values for i in indices)
+            label = str(value).lower() if isinstance(value, bool) else str(value)
+            if keep_all:
+                classes[(*signature, *(v == value for v in values))] = [label]
+            else:
+                classes.setdefault(signature, []).append(label)
+        domain = tuple(key[: len(indices)] for key in classes)
+        labels = tuple(" | ".join(vs) for vs in classes.values())
+        return Variable(kind, name, tuple(indices), domain, labels)
+
+    # -- plans per period in force -------------------------------------------------------
+
+    def plan(self, day: date) -> tuple[Pair, ...]:
+        active = frozenset(
+            r.rule.id for r in self.rules if r.rule.in_force_from <= day <= r.rule.in_force_until
+        )
+        plan = self._plans.get(active)
+        if plan is None:
+            plan = self._plans[active] = self._build(active)
+        return plan
+
+    def _build(self, active: frozenset[str]) -> tuple[Pair, ...]:
+        pairs: dict[str, dict[str, list[CompiledRule]]] = {}
+        for compiled in self.rules:
+            if compiled.rule.id in active:
+                by_instrument = pairs.setdefault(compiled.rule.pair, {})
+                by_instrument.setdefault(compiled.rule.instrument, []).append(compiled)
+        order = [i.id for i in self.policy.instruments]  # highest precedence first
+        built = []
+        for name, by_instrument in pairs.items():
+            actor, action = name.split("/")
+            groups = tuple(
+                (iid, tuple(by_instrument[iid])) for iid in order if iid in by_instrument
+            )
+            atoms = sorted(
+                {i for _, rules in groups for r in rules for i in (*r.atoms, *_exception_atoms(r))}
+            )
+            built.append(Pair(actor, action, groups, tuple(atoms)))
+        return tuple(built)
+
+
+def _exception_atoms(rule: CompiledRule) -> tuple[int, ...]:
+    return tuple(i for e in rule.unless for i in e.atoms)

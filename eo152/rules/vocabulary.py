@@ -1,0 +1,48 @@
+"""Plain words in English and Spanish for the contract's facts, values, actors and actions.
+
+``label(key, lang)`` takes a fact path (``force.kind``), a value (``force.kind=firearm``), an
+actor (``police``), an action (``police/intervene``) or an outcome (``required``).
+``FACT_GROUPS`` lists the facts in the order and groups an officer answers them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+LANGUAGES = ("en", "es")
+
+
+@dataclass(frozen=True)
+class FactGroup:
+    id: str
+    title: dict[str, str]
+    facts: tuple[str, ...]
+
+
+def _load() -> tuple[dict[str, dict[str, str]], tuple[FactGroup, ...]]:
+    data: dict[str, Any] = yaml.safe_load(
+        (Path(__file__).parent / "vocabulary.yaml").read_text("utf-8")
+    )
+    labels: dict[str, dict[str, str]] = {}
+    for section in ("facts", "values", "actors", "actions", "outcomes"):
+        labels.update(data[section])
+    groups = tuple(
+        FactGroup(g["id"], {"en": g["en"], "es": g["es"]}, tuple(g["facts"]))
+        for g in data["groups"]
+    )
+    return labels, groups
+
+
+LABELS, FACT_GROUPS = _load()
+
+
+def label(key: str, lang: str = "en") -> str:
+    """The plain words for a fact, value, actor, action or outcome; the key itself if unknown."""
+    entry = LABELS.get(key)
+    if entry is None:
+        return key
+    return entry.get(lang) or entry["en"]

@@ -1,0 +1,77 @@
+"""The one service every front end calls to decide: CLI, HTTP API and web page alike.
+
+It takes JSON text or an already parsed body (one situation or a list of them), validates it
+against the contract, and returns the contract's decision JSON. Bad input raises
+``InvalidSituation`` naming every bad field (items of a batch prefixed ``[i]``); nothing is
+decided unless everything is valid.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .rules import (
+    Decision,
+    Engine,
+    FieldError,
+    InvalidSituation,
+    default_engine,
+    engine_with_readings,
+)
+from .rules.contract import MAX_INPUT_BYTES, validate
+
+
+def parse_json(data: bytes | str) -> Any:
+    """Parse a request body or file; too large or not JSON raises InvalidSituation."""
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    if len(raw) > MAX_INPUT_BYTES:
+        raise InvalidSituation(
+            [
+                FieldError(
+                    "(input)", f"larger than 1 MB ({len(raw):,} bytes; limit {MAX_INPUT_BYTES:,})"
+                )
+            ]
+        )
+    try:
+        return json.loads(raw)
+    except UnicodeDecodeError:
+        raise InvalidSituation([FieldError("(input)", "not UTF-8 text")]) from None
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}"
+        raise InvalidSituation(
+            [FieldError("(input)", f"invalid JSON at {where}: {error.msg}")]
+        ) from None
+
+
+def engine_for(readings_path: str | Path | None) -> Engine:
+    return (
+        engine_with_readings(Path(readings_path).resolve()) if readings_path else default_engine()
+    )
+
+
+def decide_all(payload: Any, readings_path: str | Path | None = None) -> Decision | list[Decision]:
+    """Decide one situation or a batch; a batch with any invalid item decides nothing."""
+    engine = engine_for(readings_path)
+    if isinstance(payload, list):
+        errors: list[FieldError] = []
+        for index, item in enumerate(payload):
+            try:
+                validate(item)
+            except InvalidSituation as invalid:
+                errors.extend(invalid.prefixed(index).errors)
+        if errors:
+            raise InvalidSituation(errors)
+        return [engine.decide(item, validated=True) for item in payload]
+    return engine.decide(validate(payload), validated=True)
+
+
+def decide_payload(
+    payload: Any, readings_path: str | Path | None = None
+) -> dict[str, Any] | list[dict[str, Any]]:
+    """The contract's decision JSON for a parsed body (a list gives a list)."""
+    result = decide_all(payload, readings_path)
+    if isinstance(result, list):
+        return [d.to_dict() for d in result]
+    return result.to_dict()
