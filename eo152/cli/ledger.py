@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.progress import Progress
 
 from ..config import Settings
@@ -50,9 +51,9 @@ def reported() -> Iterator[None]:
     try:
         yield
     except VerificationFailed as error:
-        fail(f"verification failed: {error}", status=1)
+        fail(f"verification failed: {escape(str(error))}", status=1)
     except (LedgerError, IndexError, ValueError) as error:
-        fail(str(error))
+        fail(escape(str(error)))  # a path may hold [brackets], which are not markup
 
 
 @contextmanager

@@ -272,3 +272,8 @@ def test_get_never_overwrites_a_file(eo152: Eo152, tmp_path: Path) -> None:
     assert code == 2 and "already exists" in err
     assert (tmp_path / "copy").read_bytes() == b"someone else's file"
     assert _size(eo152) == 1
+
+
+def test_messages_keep_brackets_in_file_names(eo152: Eo152, tmp_path: Path) -> None:
+    code, _, err = eo152("evidence", "add", tmp_path / "[draft] statement.txt")
+    assert code == 2 and "[draft] statement.txt" in err
