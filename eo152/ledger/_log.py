@@ -112,21 +112,27 @@ class MerkleLog:
         self, first: int, entries: Sequence[str], head: TreeHead, known: dict[merkle.Node, bytes]
     ) -> list[Receipt]:
         """Receipts for consecutive entries; subtrees their proofs share are hashed once."""
-        paths = [merkle.inclusion_ranges(first + i, head.tree_size) for i in range(len(entries))]
-        hashes = self._span_hashes({span for path in paths for span in path}, known)
+        end = first + len(entries)
+        shared = merkle.shared_inclusion_ranges(first, end, head.tree_size)
+        hashes = self._span_hashes([span for span, _, _ in shared], known)
+        proofs: list[list[bytes]] = [[] for _ in entries]
+        for span, lo, hi in shared:
+            digest = hashes[span]
+            for proof in proofs[lo - first : hi - first]:
+                proof.append(digest)
         log_key = self.verifier.encode()
         return [
             Receipt(
                 leaf_index=first + offset,
                 entry=entry,
-                leaf_hash=merkle.leaf_hash(entry.encode()),
+                leaf_hash=known.get((0, first + offset)) or merkle.leaf_hash(entry.encode()),
                 tree_size=head.tree_size,
                 root_hash=head.root_hash,
-                inclusion_proof=[hashes[span] for span in path],
+                inclusion_proof=proof,
                 checkpoint=head.checkpoint,
                 log_key=log_key,
             )
-            for offset, (entry, path) in enumerate(zip(entries, paths, strict=True))
+            for offset, (entry, proof) in enumerate(zip(entries, proofs, strict=True))
         ]
 
     def _hashes(self, nodes: Sequence[merkle.Node]) -> list[bytes]:

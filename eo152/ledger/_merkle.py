@@ -66,22 +66,33 @@ def range_hash(span: Range, lookup: Callable[[Node], bytes]) -> bytes:
 
 
 def inclusion_ranges(index: int, size: int) -> list[Range]:
-    """The subtrees of PATH(index, D[size]) (RFC 9162 2.1.3.1), leaf to root.
+    """The subtrees of PATH(index, D[size]) (RFC 9162 2.1.3.1), leaf to root."""
+    return [span for span, _, _ in shared_inclusion_ranges(index, index + 1, size)]
 
-    Level by level, the sibling of the leaf's ancestor covers the next ``2**level``
-    leaves on the other side, cut at the tree's end; an ancestor with no sibling (on the
-    right edge) is not a node of an RFC 9162 tree, so that level adds nothing.
+
+def shared_inclusion_ranges(first: int, end: int, size: int) -> list[tuple[Range, int, int]]:
+    """The inclusion paths of leaves ``[first, end)`` at once, as ``(span, lo, hi)``.
+
+    Each span belongs, in order, to the paths of leaves ``lo`` to ``hi - 1``. Level by
+    level, the sibling of a leaf's ancestor covers the next ``2**level`` leaves on the
+    other side, cut at the tree's end; an ancestor with no sibling (on the right edge) is
+    not a node of an RFC 9162 tree, so that level adds nothing. Consecutive leaves share
+    ancestors, so a batch of appends plans each shared subtree once.
     """
-    if not 0 <= index < size:
-        raise ValueError(f"leaf {index} is not in a tree of {size} entries")
-    ranges: list[Range] = []
+    if not 0 <= first < end <= size:
+        raise ValueError(f"leaves {first} to {end - 1} are not in a tree of {size} entries")
+    shared: list[tuple[Range, int, int]] = []
     level = 0
     while (1 << level) < size:
-        start = ((index >> level) ^ 1) << level
-        if start < size:
-            ranges.append((start, min(start + (1 << level), size)))
+        width = 1 << level
+        for ancestor in range(first >> level, ((end - 1) >> level) + 1):
+            start = (ancestor ^ 1) << level
+            if start < size:
+                lo, hi = ancestor << level, (ancestor + 1) << level
+                span = (start, start + width if start + width < size else size)
+                shared.append((span, lo if lo > first else first, hi if hi < end else end))
         level += 1
-    return ranges
+    return shared
 
 
 def consistency_ranges(old_size: int, new_size: int) -> list[Range]:
