@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ._entries import registered_file
-from ._errors import BadDocument, EvidenceHashMismatch, EvidenceMissing
+from ._errors import BadDocument, EvidenceHashMismatch, EvidenceMissing, LogInconsistent
 from ._files import FolderStore, hash_file
 from ._log import MerkleLog, TreeHead
 from ._note import Verifier
@@ -127,7 +127,7 @@ def verify_bundle(folder: Path, key: Verifier | None = None) -> Report:
         on_file=check_file,
     )
     if (report.tree_size, report.root_hash) != (latest.tree_size, latest.root_hash):
-        raise BadDocument("the bundle's entries do not end at the tree head in bundle.json")
+        raise LogInconsistent("the bundle's entries do not end at the tree head in bundle.json")
     report.checks = [
         f"signatures checked against {verifier.encode()}"
         + ("" if key else " (the key the bundle carries: compare it with the published key)"),

@@ -277,3 +277,14 @@ def test_get_never_overwrites_a_file(eo152: Eo152, tmp_path: Path) -> None:
 def test_messages_keep_brackets_in_file_names(eo152: Eo152, tmp_path: Path) -> None:
     code, _, err = eo152("evidence", "add", tmp_path / "[draft] statement.txt")
     assert code == 2 and "[draft] statement.txt" in err
+
+
+def test_a_bundle_cut_short_fails(eo152: Eo152, tmp_path: Path) -> None:
+    for i in range(3):
+        _add(eo152, tmp_path, f"e{i}.txt", f"evidence {i}".encode())
+    _json(eo152, "ledger", "export", tmp_path / "bundle")
+    for name in ("entries.jsonl", "heads.jsonl"):
+        path = tmp_path / "bundle" / name
+        path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
+    code, _, err = eo152("ledger", "verify", "--bundle", tmp_path / "bundle")
+    assert code == 1 and "bundle.json" in err
