@@ -24,6 +24,7 @@ from eo152.ledger._merkle import (
     leaf_hash,
     node_hash,
     range_hash,
+    shared_inclusion_ranges,
 )
 
 INPUTS = [
@@ -230,3 +231,37 @@ def test_every_proof_over_a_grown_tree_checks_out(size: int, data: st.DataObject
     old = data.draw(st.integers(1, size))
     proof = [range_hash(s, nodes.__getitem__) for s in consistency_ranges(old, size)]
     verify_consistency(old, size, roots[old - 1], roots[-1], proof)
+
+
+def _reference_path(index: int, start: int, end: int) -> list[tuple[int, int]]:
+    """PATH(m, D[n]) exactly as RFC 9162 2.1.3.1 writes it, as subtree ranges."""
+    if end - start <= 1:
+        return []
+    k = 1 << ((end - start - 1).bit_length() - 1)
+    if index < start + k:
+        return [*_reference_path(index, start, start + k), (start + k, end)]
+    return [*_reference_path(index, start + k, end), (start, start + k)]
+
+
+def _reference_subproof(m: int, start: int, end: int, whole: bool) -> list[tuple[int, int]]:
+    """SUBPROOF(m, D[n], b) exactly as RFC 9162 2.1.4.1 writes it."""
+    if m == end - start:
+        return [] if whole else [(start, end)]
+    k = 1 << ((end - start - 1).bit_length() - 1)
+    if m <= k:
+        return [*_reference_subproof(m, start, start + k, whole), (start + k, end)]
+    return [*_reference_subproof(m - k, start + k, end, False), (start, start + k)]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(min_value=1, max_value=5000), st.data())
+def test_proof_plans_follow_the_rfc_recursion(size: int, data: st.DataObject) -> None:
+    first = data.draw(st.integers(0, size - 1))
+    end = data.draw(st.integers(first + 1, min(size, first + 64)))
+    paths: dict[int, list[tuple[int, int]]] = {i: [] for i in range(first, end)}
+    for span, lo, hi in shared_inclusion_ranges(first, end, size):
+        for leaf in range(lo, hi):
+            paths[leaf].append(span)
+    assert paths == {i: _reference_path(i, 0, size) for i in range(first, end)}
+    old = data.draw(st.integers(1, size))
+    assert consistency_ranges(old, size) == _reference_subproof(old, 0, size, True)
