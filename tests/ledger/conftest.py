@@ -56,6 +56,9 @@ def env(settings: LedgerSettings) -> dict[str, str]:
         "EO152_DATA_DIR": str(settings.data_dir),
         "DATABASE_URL": settings.database_url,
         "EO152_EVIDENCE_MAX_BYTES": str(settings.max_bytes),
+        # No Denver layers: `eo152 init` then skips the places import, which these tests
+        # do not need and which takes seconds.
+        "EO152_SHARED_DATA": str(settings.data_dir.parent / "no-shared-data"),
     }
 
 
