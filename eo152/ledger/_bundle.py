@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ._entries import registered_file
 from ._errors import BadDocument, EvidenceHashMismatch, EvidenceMissing, LogInconsistent
-from ._files import FolderStore, hash_file
+from ._files import BlobStore, FolderStore, hash_file
 from ._log import MerkleLog, TreeHead
 from ._note import Verifier
 from ._receipt import load_document
@@ -42,7 +42,7 @@ Compare the key above with the one the City published before trusting the result
 """
 
 
-def export_bundle(log: MerkleLog, store: FolderStore, target: Path, with_files: bool) -> TreeHead:
+def export_bundle(log: MerkleLog, store: BlobStore, target: Path, with_files: bool) -> TreeHead:
     """Write a bundle of the log as of its latest head into ``target`` (new or empty)."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BadDocument(f"{target} already exists and is not an empty folder")
@@ -69,15 +69,16 @@ def export_bundle(log: MerkleLog, store: FolderStore, target: Path, with_files: 
     return head
 
 
-def _copy_registered(store: FolderStore, entry: str, target: Path) -> None:
+def _copy_registered(store: BlobStore, entry: str, target: Path) -> None:
     registered = registered_file(entry)
     if registered is None:
         return
-    source = store.path(registered[0])
-    destination = target / "files" / source.relative_to(store.root)
+    # The bundle's files folder is laid out like the evidence folder.
+    destination = FolderStore(target / "files").path(registered[0])
     if not destination.exists():
         destination.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, destination)
+        with store.open(registered[0]) as source, destination.open("xb") as out:
+            shutil.copyfileobj(source, out)
 
 
 def _entries(path: Path) -> Iterator[tuple[int, str]]:

@@ -62,12 +62,16 @@ def hash_file(path: Path) -> tuple[str, int]:
     """SHA-256 (hex) and size of a file, read once in chunks."""
     try:
         with open_regular(path) as source:
-            hasher, size = hashlib.sha256(), 0
-            while chunk := source.read(CHUNK):
-                hasher.update(chunk)
-                size += len(chunk)
+            return hash_stream(source)
     except OSError as error:
         raise EvidenceUnreadable(f"cannot read {path}: {error.strerror}") from error
+
+
+def hash_stream(source: BinaryIO) -> tuple[str, int]:
+    hasher, size = hashlib.sha256(), 0
+    while chunk := source.read(CHUNK):
+        hasher.update(chunk)
+        size += len(chunk)
     return hasher.hexdigest(), size
 
 

@@ -22,7 +22,7 @@ from ._errors import (
     LedgerNotInitialized,
     LogInconsistent,
 )
-from ._files import FolderStore, hash_file, open_regular
+from ._files import BlobStore, FolderStore, hash_stream, open_regular
 from ._log import MerkleLog
 from ._media import detect_media_type
 from ._merkle import Node
@@ -106,7 +106,7 @@ class Ledger:
         self.settings = settings
         self.db = db
         self.signer = signer
-        self.store = FolderStore(settings.evidence_dir)
+        self.store: BlobStore = FolderStore(settings.evidence_dir)
         self.log = MerkleLog(db, signer.verifier, signer)
 
     @classmethod
@@ -213,7 +213,8 @@ class Ledger:
 
     def _check_stored_files(self) -> None:
         for digest in self.store.digests():
-            actual, _ = hash_file(self.store.path(digest))
+            with self.store.open(digest) as stored:
+                actual, _ = hash_stream(stored)
             if actual != digest:
                 raise EvidenceHashMismatch(
                     f"the stored file {digest} has changed: its bytes hash to {actual}"
