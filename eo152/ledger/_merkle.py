@@ -4,13 +4,13 @@ The log keeps only *perfect* subtrees (a power-of-two number of leaves, aligned 
 power). Every hash an RFC 9162 proof needs is either such a subtree or a subtree on the
 tree's right edge, which folds from at most log2(n) perfect ones. So a proof is planned
 here as ranges of leaves, the storage fetches the perfect subtrees those ranges name in
-one query, and :func:`range_hash` folds them. Nothing here touches storage.
+one query, and :func:`fold` combines them. Nothing here touches storage.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
 from ._errors import InvalidProof
 
@@ -59,10 +59,6 @@ def fold(hashes: Sequence[bytes]) -> bytes:
     for left in reversed(hashes[:-1]):
         result = node_hash(left, result)
     return result
-
-
-def range_hash(span: Range, lookup: Callable[[Node], bytes]) -> bytes:
-    return fold([lookup(node) for node in perfect_nodes(*span)])
 
 
 def inclusion_ranges(index: int, size: int) -> list[Range]:

@@ -9,7 +9,7 @@ That file counts leaves from 1; the indexes here count from 0, as RFC 9162 does.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 from hypothesis import given, settings
@@ -20,10 +20,11 @@ from eo152.ledger._merkle import (
     EMPTY_ROOT,
     Frontier,
     consistency_ranges,
+    fold,
     inclusion_ranges,
     leaf_hash,
     node_hash,
-    range_hash,
+    perfect_nodes,
     shared_inclusion_ranges,
 )
 
@@ -112,6 +113,11 @@ PROOFS = [
         ],
     ),
 ]
+
+
+def range_hash(span: tuple[int, int], lookup: Callable[[tuple[int, int]], bytes]) -> bytes:
+    """The hash of a subtree, from the perfect subtrees the log stores."""
+    return fold([lookup(node) for node in perfect_nodes(*span)])
 
 
 def _tree(inputs: list[bytes]) -> tuple[list[bytes], dict[tuple[int, int], bytes]]:
