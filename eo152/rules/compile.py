@@ -11,12 +11,25 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
 
 from . import contract
-from .conditions import UNKNOWN_VALUES, Atom, Node, Truth, atoms_of
+from .conditions import (
+    UNKNOWN_VALUES,
+    Atom,
+    Node,
+    Test,
+    Truth,
+    atoms_of,
+    compile_atom,
+    compile_condition,
+)
 from .policy import Exception_, Policy, Rule
 
 Closure = Callable[[Sequence[Truth]], Truth]
+
+# Plans are looked up by day on every decision; a day's plan is kept (a few years of days).
+_DAYS_KEPT = 2048
 
 
 @dataclass(frozen=True)
@@ -31,10 +44,21 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class Indexed:
+    """A condition over atom numbers: explanations walk it to find the atoms that decided it."""
+
+    op: str  # "and", "or", "not" or "atom"
+    holds: Closure
+    children: tuple[Indexed, ...] = ()
+    atom: int = -1
+
+
+@dataclass(frozen=True)
 class CompiledException:
     exception: Exception_
     test: Closure
     atoms: tuple[int, ...]
+    condition: Indexed  # ``test`` as a tree
 
 
 @dataclass(frozen=True)
@@ -44,6 +68,7 @@ class CompiledRule:
     atoms: tuple[int, ...]
     unless: tuple[CompiledException, ...]
     violation: Closure | None
+    condition: Indexed  # ``when`` as a tree, for ``because``
 
 
 @dataclass(frozen=True)
@@ -75,6 +100,7 @@ class Compiled:
             {r.in_force_from for r in policy.rules} | {r.in_force_until for r in policy.rules}
         )
         self._plans: dict[frozenset[str], tuple[Pair, ...]] = {}
+        self._plan_of_day: dict[date, tuple[Pair, ...]] = {}
 
     # -- atoms and closures -------------------------------------------------------------
 
@@ -85,34 +111,25 @@ class Compiled:
         return self._index[atom]
 
     def closure(self, node: Node) -> Closure:
-        if node.op == "atom":
-            assert node.atom is not None
-            index = self.atom_index(node.atom)
-            return lambda values: values[index]
-        children = tuple(self.closure(c) for c in node.children)
-        if node.op == "not":
-            (inner,) = children
-            return lambda values: None if (t := inner(values)) is None else not t
-        decisive = node.op == "or"
+        """The condition over the truth values of its atoms, numbering new atoms on the way."""
+        return compile_condition(node, lambda atom: itemgetter(self.atom_index(atom)))
 
-        def combine(values: Sequence[Truth]) -> Truth:
-            result: Truth = not decisive
-            for child in children:
-                truth = child(values)
-                if truth is decisive:
-                    return decisive
-                if truth is None:
-                    result = None
-            return result
+    def tests(self, answers: dict[str, str]) -> tuple[Test, ...]:
+        """Each atom's test on a situation, in atom order, with a deployment's answers."""
+        return tuple(compile_atom(atom, answers) for atom in self.atoms)
 
-        return combine
+    def indexed(self, node: Node) -> Indexed:
+        children = tuple(self.indexed(c) for c in node.children)
+        atom = self.atom_index(node.atom) if node.atom is not None else -1
+        return Indexed(node.op, self.closure(node), children, atom)
 
     def _indices(self, node: Node) -> tuple[int, ...]:
         return tuple(self.atom_index(a) for a in atoms_of(node))
 
     def _rule(self, rule: Rule) -> CompiledRule:
         unless = tuple(
-            CompiledException(e, self.closure(e.when), self._indices(e.when)) for e in rule.unless
+            CompiledException(e, self.closure(e.when), self._indices(e.when), self.indexed(e.when))
+            for e in rule.unless
         )
         return CompiledRule(
             rule=rule,
@@ -120,6 +137,7 @@ class Compiled:
             atoms=self._indices(rule.when),
             unless=unless,
             violation=self.closure(rule.violation) if rule.violation is not None else None,
+            condition=self.indexed(rule.when),
         )
 
     # -- variables ----------------------------------------------------------------------
@@ -171,6 +189,15 @@ class Compiled:
     # -- plans per period in force -------------------------------------------------------
 
     def plan(self, day: date) -> tuple[Pair, ...]:
+        """The pairs of the law in force on ``day`` (one plan per distinct set of rules)."""
+        plan = self._plan_of_day.get(day)
+        if plan is None:
+            if len(self._plan_of_day) >= _DAYS_KEPT:
+                self._plan_of_day.clear()
+            plan = self._plan_of_day[day] = self._plan_in_force(day)
+        return plan
+
+    def _plan_in_force(self, day: date) -> tuple[Pair, ...]:
         active = frozenset(
             r.rule.id for r in self.rules if r.rule.in_force_from <= day <= r.rule.in_force_until
         )

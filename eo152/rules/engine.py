@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from .. import __version__
 from . import contract, explain
 from .compile import Compiled, Pair
-from .conditions import Truth, evaluate_atom
+from .conditions import Truth
 from .decision import Conflict, Decision, Duty
 from .policy import DEFAULT_POLICY_DIR, Instrument, Policy, load_policy
 from .readings import Reading, load_readings
@@ -27,6 +27,7 @@ from .vocab import URGENCY
 DENVER = ZoneInfo("America/Denver")
 ENGINE = f"eo152 {__version__}"
 _MEMO_LIMIT = 200_000
+_Resolved = tuple[Resolution, explain.Template | None]
 _LEVEL_WORDS = {
     "federal": "federal law",
     "state": "Colorado law",
@@ -41,8 +42,11 @@ class Engine:
         self.readings = readings or {}
         self.answers = {qid: r.answer for qid, r in self.readings.items()}
         self.compiled = Compiled(policy)
+        self._tests = self.compiled.tests(self.answers)
         self.memoize = True
-        self._memo: dict[tuple[int, str, tuple[Truth, ...]], Resolution] = {}
+        self._memo: dict[tuple[int, str, tuple[Truth, ...]], _Resolved] = {}
+        self._duties: dict[tuple[explain.Template, tuple[Any, ...]], Duty] = {}
+        self._instruments_of: dict[int, tuple[tuple[str, str], ...]] = {}
         self._instruments = {i.id: i for i in policy.instruments}
 
     @classmethod
@@ -63,29 +67,19 @@ class Engine:
             contract.validate(situation)
         day, as_of, source = _moment(situation.get("at"))
         plan = self.compiled.plan(day)
-        values = [evaluate_atom(a, situation, self.answers) for a in self.compiled.atoms]
+        values = [test(situation) for test in self._tests]
         duties: list[Duty] = []
         conflicts: list[Conflict] = []
         for pair in plan:
-            resolution = self._resolve(plan, pair, values)
-            if resolution.outcome is None:
+            resolution, template = self._resolve(plan, pair, values)
+            if template is None:
                 continue
-            duties.append(
-                explain.duty(self.compiled, pair, resolution, values, situation, self.readings)
-            )
+            duties.append(self._duty(template, values, situation))
             conflicts.extend(self._conflict(pair, high, low) for high, low in resolution.conflicts)
         duties.sort(key=_urgency)
-        in_force = sorted(
-            {
-                pair_rule.rule.instrument
-                for pair in plan
-                for _, rules in pair.groups
-                for pair_rule in rules
-            }
-        )
         return Decision(
             engine=ENGINE,
-            instruments=[{"id": i, "version": self._instruments[i].version} for i in in_force],
+            instruments=[{"id": i, "version": v} for i, v in self._in_force(plan)],
             situation=situation,
             duties=duties,
             conflicts=conflicts,
@@ -94,15 +88,52 @@ class Engine:
             readings=[r.as_dict() for r in self.readings.values()],
         )
 
-    def _resolve(self, plan: tuple[Pair, ...], pair: Pair, values: list[Truth]) -> Resolution:
+    def _resolve(
+        self, plan: tuple[Pair, ...], pair: Pair, values: list[Truth]
+    ) -> tuple[Resolution, explain.Template | None]:
+        """The pair's resolution and its duty's template (None where the law does not speak)."""
         if not self.memoize:
-            return resolve(self.compiled, pair, values)
+            return self._resolved(pair, values)
         key = (id(plan), pair.name, tuple(values[i] for i in pair.atoms))
         found = self._memo.get(key)
         if found is None:
             if len(self._memo) >= _MEMO_LIMIT:
                 self._memo.clear()
-            found = self._memo[key] = resolve(self.compiled, pair, values)
+            found = self._memo[key] = self._resolved(pair, values)
+        return found
+
+    def _resolved(
+        self, pair: Pair, values: list[Truth]
+    ) -> tuple[Resolution, explain.Template | None]:
+        resolution = resolve(self.compiled, pair, values)
+        if resolution.outcome is None:
+            return resolution, None
+        return resolution, explain.template(self.compiled, pair, resolution, values, self.readings)
+
+    def _duty(
+        self, template: explain.Template, values: list[Truth], situation: dict[str, Any]
+    ) -> Duty:
+        """The duty written from the situation's facts; the same facts give the same duty."""
+        if not self.memoize:
+            return template.render(values, situation)
+        key = (template, template.key(values, situation))
+        found = self._duties.get(key)
+        if found is None:
+            if len(self._duties) >= _MEMO_LIMIT:
+                self._duties.clear()
+            found = self._duties[key] = template.render(values, situation)
+        return found
+
+    def _in_force(self, plan: tuple[Pair, ...]) -> tuple[tuple[str, str], ...]:
+        """The instruments with a rule in the plan, and their versions."""
+        found = self._instruments_of.get(id(plan))
+        if found is None:
+            ids = sorted(
+                {r.rule.instrument for pair in plan for _, rules in pair.groups for r in rules}
+            )
+            found = self._instruments_of[id(plan)] = tuple(
+                (i, self._instruments[i].version) for i in ids
+            )
         return found
 
     def _conflict(self, pair: Pair, high: Verdict, low: Verdict) -> Conflict:
@@ -127,9 +158,11 @@ class Engine:
         )
 
 
+_RANK = {name: rank for rank, name in enumerate(URGENCY)}
+
+
 def _urgency(duty: Duty) -> tuple[int, int]:
-    name = f"{duty.actor}/{duty.action}"
-    rank = URGENCY.index(name) if name in URGENCY else len(URGENCY)
+    rank = _RANK.get(f"{duty.actor}/{duty.action}", len(URGENCY))
     return (0 if duty.outcome != "indeterminate" else 1, rank)
 
 

@@ -2,15 +2,21 @@
 
 ``because`` names facts by their contract paths and values, so that a lawyer can check them
 against the situation; ``plain`` and ``changes_if`` use the words of ``vocabulary.yaml``.
+
+A duty is written in two steps. ``template`` writes everything its resolution fixes (rules,
+cites, sentences, open questions, which facts to name), once per memoized resolution;
+``Template.render`` then fills in the facts of one situation. The facts a template names are
+its ``key``: two situations with the same resolution and the same key get the same duty.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
-from .compile import Compiled, CompiledRule, Pair, Variable
-from .conditions import Atom, Node, Truth, kleene, missing_paths, read
+from .compile import Closure, Compiled, CompiledRule, Indexed, Pair, Variable
+from .conditions import Atom, Truth, compile_read, missing_paths
 from .decision import Duty
 from .readings import Reading
 from .resolve import Resolution, Verdict
@@ -18,23 +24,152 @@ from .vocabulary import label
 
 _AND = {"en": " and ", "es": " y "}
 
+#: One entry of ``because``, written from a situation.
+Part = Callable[[dict[str, Any]], str]
 
-def describe(
-    atom: Atom, truth: Truth, situation: dict[str, Any], readings: dict[str, Reading]
-) -> str:
-    """One fact as a lawyer checks it: ``location.ownership = city_owned``."""
+
+@dataclass(frozen=True, eq=False)
+class Template:
+    """A duty as its resolution fixes it; ``render`` adds one situation's facts."""
+
+    actor: str
+    action: str
+    outcome: str
+    rules: tuple[str, ...]
+    cites: tuple[str, ...]
+    plain: dict[str, str]
+    changes_if: dict[str, str] | None
+    open_questions: tuple[dict[str, Any], ...]
+    because: tuple[Part, ...]
+    reads: tuple[Callable[[dict[str, Any]], Any], ...]  # the facts ``because`` names
+    violation: Closure | None  # None: the violation is ``violation_default``
+    violation_default: bool | None
+    missing: tuple[str | Atom, ...]  # paths, or list atoms whose unknown items are missing
+
+    def key(self, values: Sequence[Truth], situation: dict[str, Any]) -> tuple[Any, ...]:
+        """What the rendered duty depends on beyond the resolution: the named facts' values."""
+        return (
+            tuple([_hashable(read(situation)) for read in self.reads]),
+            self.violation(values) if self.violation is not None else self.violation_default,
+            tuple([_atom_missing(m, situation) for m in self.missing if isinstance(m, Atom)]),
+        )
+
+    def render(self, values: Sequence[Truth], situation: dict[str, Any]) -> Duty:
+        found: dict[str, None] = {}
+        for entry in self.missing:
+            if isinstance(entry, str):
+                found[entry] = None
+            else:
+                found.update(dict.fromkeys(_atom_missing(entry, situation)))
+        return Duty(
+            actor=self.actor,
+            action=self.action,
+            outcome=self.outcome,
+            rules=self.rules,
+            cites=self.cites,
+            because=tuple(dict.fromkeys(part(situation) for part in self.because)),
+            open_questions=self.open_questions,
+            violation=(
+                self.violation(values) if self.violation is not None else self.violation_default
+            ),
+            plain=self.plain,
+            changes_if=self.changes_if,
+            missing_facts=tuple(found),
+        )
+
+
+def _hashable(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _atom_missing(atom: Atom, situation: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(missing_paths(atom, situation))
+
+
+def template(
+    compiled: Compiled,
+    pair: Pair,
+    resolution: Resolution,
+    values: Sequence[Truth],
+    readings: dict[str, Reading],
+) -> Template:
+    """Everything the duty of ``pair`` says that ``resolution`` (and its atoms' truths) fixes."""
+    questions = compiled.policy.questions
+    assert resolution.outcome is not None
+    cited = resolution.cited
+    because = _because(compiled, cited, values, readings)
+    violation, violation_default = _violation(resolution)
+    return Template(
+        actor=pair.actor,
+        action=pair.action,
+        outcome=resolution.outcome,
+        rules=tuple(v.rule.rule.id for v in cited),
+        cites=_cites(compiled, cited),
+        plain=_plain(pair, resolution, questions),
+        changes_if=changes_text(pair, resolution, questions),
+        open_questions=tuple(
+            questions[v.name].as_dict() for v in resolution.relevant if v.kind == "question"
+        ),
+        because=tuple(part for part, _ in because),
+        reads=tuple(dict.fromkeys(read for _, reads in because for read in reads)),
+        violation=violation,
+        violation_default=violation_default,
+        missing=_missing(resolution, compiled),
+    )
+
+
+def _cites(compiled: Compiled, cited: Sequence[Verdict]) -> tuple[str, ...]:
+    policy = compiled.policy
+    instruments = {i.id: i for i in policy.instruments}
+    return tuple(
+        dict.fromkeys(
+            owner.cite(section)
+            for v in cited
+            for s in v.rule.rule.cites
+            for owner, section in [instruments[v.rule.rule.instrument].section_of(s, policy)]
+        )
+    )
+
+
+def _plain(pair: Pair, resolution: Resolution, questions: dict[str, Any]) -> dict[str, str]:
+    if resolution.outcome == "indeterminate":
+        return indeterminate_text(pair, resolution, questions)
+    first = resolution.cited[0]
+    exception = next(
+        (e.exception for e in first.rule.unless if e.exception.id == first.exception), None
+    )
+    return (exception.plain if exception else first.rule.rule.plain).as_dict()
+
+
+# -- because -------------------------------------------------------------------------------
+
+_Reads = tuple[Callable[[dict[str, Any]], Any], ...]
+
+
+def describer(atom: Atom, truth: Truth, readings: dict[str, Reading]) -> tuple[Part, _Reads]:
+    """How to state one fact as a lawyer checks it (``location.ownership = city_owned``), and
+    the facts of the situation that statement reads."""
+    if atom.kind in ("question", "some"):
+        text = _fixed_text(atom, truth, readings)
+        return (lambda _situation: text), ()
+    read = compile_read(atom.path)
+    path, values = atom.path, atom.values
+    if atom.kind == "any" and truth:
+        return (
+            lambda s: f"{path} include {', '.join(v for v in read(s) if v in values)}",
+            (read,),
+        )
+    if atom.kind == "any":
+        return (lambda s: f"{path} = {_list(read(s))}"), (read,)
+    return (lambda s: f"{path} = {_scalar(read(s))}"), (read,)
+
+
+def _fixed_text(atom: Atom, truth: Truth, readings: dict[str, Reading]) -> str:
     if atom.kind == "question":
         reading = readings.get(atom.path)
         return reading.cite() if reading else f"open question {atom.path}"
-    if atom.kind == "some":
-        found = "some" if truth else "none"
-        return f"{atom.path}: {found} with {atom.text}" if atom.text else f"{atom.path}: {found}"
-    value = read(situation, atom.path)
-    if atom.kind == "any":
-        if truth:
-            return f"{atom.path} include {', '.join(v for v in value if v in atom.values)}"
-        return f"{atom.path} = {_list(value)}"
-    return f"{atom.path} = {_scalar(value)}"
+    found = "some" if truth else "none"
+    return f"{atom.path}: {found} with {atom.text}" if atom.text else f"{atom.path}: {found}"
 
 
 def _list(values: Sequence[object]) -> str:
@@ -45,37 +180,33 @@ def _scalar(value: object) -> str:
     return str(value).lower() if isinstance(value, bool) else str(value)
 
 
-def because(
+def _because(
     compiled: Compiled,
     cited: Sequence[Verdict],
     values: Sequence[Truth],
-    situation: dict[str, Any],
     readings: dict[str, Reading],
-) -> tuple[str, ...]:
-    found: dict[str, None] = {}
+) -> list[tuple[Part, _Reads]]:
+    parts: list[tuple[Part, _Reads]] = []
     for verdict in cited:
         rule = verdict.rule
-        for atom in support(rule.rule.when, lambda a: values[compiled.atom_index(a)]):
-            truth = values[compiled.atom_index(atom)]
-            found[describe(atom, truth, situation, readings)] = None
-        for text in _exceptions(compiled, rule, verdict, values, situation, readings):
-            found[text] = None
-    return tuple(found)
+        for index in support(rule.condition, values):
+            parts.append(describer(compiled.atoms[index], values[index], readings))
+        parts.extend(_exceptions(compiled, rule, verdict, values, readings))
+    return parts
 
 
-def support(node: Node, value_of: Callable[[Atom], Truth]) -> list[Atom]:
+def support(node: Indexed, values: Sequence[Truth]) -> list[int]:
     """The atoms that make a condition hold (or, for an undecided one, what is known so far).
 
     An 'and' that holds rests on all its parts; an 'or' that holds on the first part that does.
     """
-    if node.atom is not None:
-        return [node.atom] if value_of(node.atom) is not None else []
+    if node.op == "atom":
+        return [node.atom] if values[node.atom] is not None else []
     if node.op == "or":
         for child in node.children:
-            if kleene(child, value_of):
-                return support(child, value_of)
-        return [a for child in node.children for a in support(child, value_of)]
-    return [a for child in node.children for a in support(child, value_of)]
+            if child.holds(values):
+                return support(child, values)
+    return [i for child in node.children for i in support(child, values)]
 
 
 def _exceptions(
@@ -83,24 +214,37 @@ def _exceptions(
     rule: CompiledRule,
     verdict: Verdict,
     values: Sequence[Truth],
-    situation: dict[str, Any],
     readings: dict[str, Reading],
-) -> list[str]:
-    texts = []
+) -> list[tuple[Part, _Reads]]:
+    parts: list[tuple[Part, _Reads]] = []
     for exception in rule.unless:
         holds = exception.test(values)
         if holds is None or (
             verdict.exception is not None and exception.exception.id != verdict.exception
         ):
             continue
-        facts = "; ".join(
-            describe(compiled.atoms[i], values[i], situation, readings)
+        facts = [
+            describer(compiled.atoms[i], values[i], readings)
             for i in exception.atoms
             if values[i] is not None
-        )
+        ]
         words = exception.exception.label.en
-        texts.append(f"{facts}: {words}" if holds else f"{facts} is not {words}")
-    return texts
+        parts.append(
+            (
+                _joined(
+                    tuple(part for part, _ in facts), f": {words}" if holds else f" is not {words}"
+                ),
+                tuple(read for _, reads in facts for read in reads),
+            )
+        )
+    return parts
+
+
+def _joined(facts: tuple[Part, ...], tail: str) -> Part:
+    return lambda s: "; ".join(fact(s) for fact in facts) + tail
+
+
+# -- sentences -----------------------------------------------------------------------------
 
 
 def decided_by(relevant: Sequence[Variable], questions: dict[str, Any], lang: str) -> str:
@@ -161,69 +305,26 @@ _OUTCOME_WORDS = {
 }
 
 
-def missing(
-    resolution: Resolution, compiled: Compiled, situation: dict[str, Any]
-) -> tuple[str, ...]:
-    found: dict[str, None] = {}
+# -- missing facts and violation -----------------------------------------------------------
+
+
+def _missing(resolution: Resolution, compiled: Compiled) -> tuple[str | Atom, ...]:
+    """The facts that would decide: paths, and list atoms whose items say which are missing."""
+    found: list[str | Atom] = []
     for variable in resolution.relevant:
         if variable.kind == "fact":
-            found[variable.name] = None
+            found.append(variable.name)
         elif variable.kind == "atom":
-            for path in missing_paths(compiled.atoms[variable.atoms[0]], situation):
-                found[path] = None
+            atom = compiled.atoms[variable.atoms[0]]
+            found.append(atom if atom.kind == "some" else atom.path)
     return tuple(found)
 
 
-def violation(resolution: Resolution, values: Sequence[Truth]) -> bool | None:
+def _violation(resolution: Resolution) -> tuple[Closure | None, bool | None]:
+    """The test of whether the conduct happened, or the answer when no test applies."""
     if resolution.outcome in ("indeterminate", None, "permitted"):
-        return False if resolution.outcome == "permitted" else None
+        return None, False if resolution.outcome == "permitted" else None
     for verdict in resolution.cited:
         if verdict.exception is None and verdict.rule.violation is not None:
-            return verdict.rule.violation(values)
-    return None
-
-
-def duty(
-    compiled: Compiled,
-    pair: Pair,
-    resolution: Resolution,
-    values: Sequence[Truth],
-    situation: dict[str, Any],
-    readings: dict[str, Reading],
-) -> Duty:
-    questions = compiled.policy.questions
-    assert resolution.outcome is not None
-    cited = resolution.cited
-    policy = compiled.policy
-    instruments = {i.id: i for i in policy.instruments}
-    cites = tuple(
-        dict.fromkeys(
-            owner.cite(section)
-            for v in cited
-            for s in v.rule.rule.cites
-            for owner, section in [instruments[v.rule.rule.instrument].section_of(s, policy)]
-        )
-    )
-    if resolution.outcome == "indeterminate":
-        plain = indeterminate_text(pair, resolution, questions)
-    else:
-        first = cited[0]
-        exception = next(
-            (e.exception for e in first.rule.unless if e.exception.id == first.exception), None
-        )
-        plain = (exception.plain if exception else first.rule.rule.plain).as_dict()
-    return Duty(
-        actor=pair.actor,
-        action=pair.action,
-        outcome=resolution.outcome,
-        rules=tuple(v.rule.rule.id for v in cited),
-        cites=cites,
-        because=because(compiled, cited, values, situation, readings),
-        open_questions=tuple(
-            questions[v.name].as_dict() for v in resolution.relevant if v.kind == "question"
-        ),
-        violation=violation(resolution, values),
-        plain=plain,
-        changes_if=changes_text(pair, resolution, questions),
-        missing_facts=missing(resolution, compiled, situation),
-    )
+            return verdict.rule.violation, None
+    return None, None
