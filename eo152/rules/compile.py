@@ -12,21 +12,26 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
+from typing import Any
 
 from . import contract
 from .conditions import (
     UNKNOWN_VALUES,
     Atom,
     Node,
-    Test,
     Truth,
     atoms_of,
     compile_atom,
     compile_condition,
+    compile_read,
+    value_test,
 )
 from .policy import Exception_, Policy, Rule
 
 Closure = Callable[[Sequence[Truth]], Truth]
+#: An atom's test on a situation: given the facts already read (``Compiled.read``) and the
+#: situation itself (for lists of objects).
+AtomTest = Callable[[Sequence[Any], dict[str, Any]], Truth]
 
 # Plans are looked up by day on every decision; a day's plan is kept (a few years of days).
 _DAYS_KEPT = 2048
@@ -96,6 +101,11 @@ class Compiled:
         for variable in self.variables:
             for i in variable.atoms:
                 self.variable_of[i] = variable
+        # The facts that value and list atoms test, read once per situation and shared by
+        # those atoms and by the explanations that name them.
+        self.facts = tuple(dict.fromkeys(a.path for a in self.atoms if a.kind in ("value", "any")))
+        self.fact_index = {path: i for i, path in enumerate(self.facts)}
+        self._readers = tuple(_fact_reader(path) for path in self.facts)
         self.boundaries = sorted(
             {r.in_force_from for r in policy.rules} | {r.in_force_until for r in policy.rules}
         )
@@ -114,27 +124,42 @@ class Compiled:
         """The condition over the truth values of its atoms, numbering new atoms on the way."""
         return compile_condition(node, lambda atom: itemgetter(self.atom_index(atom)))
 
-    def tests(self, answers: dict[str, str]) -> tuple[Test, ...]:
-        """Each atom's test on a situation, in atom order, with a deployment's answers."""
-        return tuple(compile_atom(atom, answers) for atom in self.atoms)
+    def read(self, situation: dict[str, Any]) -> list[Any]:
+        """The value of each of ``facts`` in a situation (lists as tuples, to serve as keys)."""
+        return [reader(situation) for reader in self._readers]
+
+    def tests(self, answers: dict[str, str]) -> tuple[AtomTest, ...]:
+        """Each atom's test, in atom order, with a deployment's answers to open questions."""
+        return tuple(self._test(atom, answers) for atom in self.atoms)
+
+    def _test(self, atom: Atom, answers: dict[str, str]) -> AtomTest:
+        if atom.kind in ("question", "some"):
+            test = compile_atom(atom, answers)
+            return lambda _facts, situation: test(situation)
+        index, values = self.fact_index[atom.path], atom.values
+        if atom.kind == "value":
+            return lambda facts, _: None if (value := facts[index]) is None else value in values
+        on_value = value_test(atom)
+        return lambda facts, _: on_value(facts[index])
 
     def indexed(self, node: Node) -> Indexed:
         children = tuple(self.indexed(c) for c in node.children)
         atom = self.atom_index(node.atom) if node.atom is not None else -1
         return Indexed(node.op, self.closure(node), children, atom)
 
-    def _indices(self, node: Node) -> tuple[int, ...]:
+    def atoms_in(self, node: Node) -> tuple[int, ...]:
+        """The numbers of a condition's top-level atoms, in order."""
         return tuple(self.atom_index(a) for a in atoms_of(node))
 
     def _rule(self, rule: Rule) -> CompiledRule:
         unless = tuple(
-            CompiledException(e, self.closure(e.when), self._indices(e.when), self.indexed(e.when))
+            CompiledException(e, self.closure(e.when), self.atoms_in(e.when), self.indexed(e.when))
             for e in rule.unless
         )
         return CompiledRule(
             rule=rule,
             when=self.closure(rule.when),
-            atoms=self._indices(rule.when),
+            atoms=self.atoms_in(rule.when),
             unless=unless,
             violation=self.closure(rule.violation) if rule.violation is not None else None,
             condition=self.indexed(rule.when),
@@ -224,6 +249,24 @@ class Compiled:
             )
             built.append(Pair(actor, action, groups, tuple(atoms)))
         return tuple(built)
+
+
+def tuple_getter(indices: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``itemgetter`` that always gives a tuple (for memo keys), whatever the count."""
+    if not indices:
+        return lambda _values: ()
+    if len(indices) == 1:
+        (index,) = indices
+        return lambda values: (values[index],)
+    return itemgetter(*indices)
+
+
+def _fact_reader(path: str) -> Callable[[dict[str, Any]], Any]:
+    read = compile_read(path)
+    field = contract.field_at(path)
+    if field is None or field.kind != "enum_list":
+        return read
+    return lambda situation: tuple(found) if isinstance(found := read(situation), list) else found
 
 
 def _exception_atoms(rule: CompiledRule) -> tuple[int, ...]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from typing import Any, TypeVar
 
 from . import contract
@@ -332,10 +332,28 @@ def compile_condition(
     return combine
 
 
+@cache
 def compile_read(path: str) -> Callable[[Any], Any]:
-    """``read`` of one path, split once."""
-    parts = tuple(path.split("."))
+    """``read`` of one path, split once (most paths have one or two parts)."""
+    parts = path.split(".")
     default = DEFAULTS.get(path)
+
+    def known(value: Any) -> Any:
+        if value is None:
+            return default
+        return None if isinstance(value, str) and value in UNKNOWN_VALUES else value
+
+    if len(parts) == 1:
+        (key,) = parts
+        return lambda facts: known(facts.get(key)) if isinstance(facts, dict) else default
+    if len(parts) == 2:
+        outer, inner = parts
+
+        def read_two(facts: Any) -> Any:
+            found = facts.get(outer) if isinstance(facts, dict) else None
+            return known(found.get(inner)) if isinstance(found, dict) else default
+
+        return read_two
 
     def read_path(facts: Any) -> Any:
         value = facts
@@ -343,35 +361,18 @@ def compile_read(path: str) -> Callable[[Any], Any]:
             if not isinstance(value, dict):
                 return default
             value = value.get(part)
-        if value is None:
-            return default
-        if isinstance(value, str) and value in UNKNOWN_VALUES:
-            return None
-        return value
+        return known(value)
 
     return read_path
 
 
-def compile_atom(atom: Atom, answers: dict[str, str]) -> Test:
-    """``evaluate_atom`` of one atom as a closure over a situation (or a list item)."""
-    if atom.kind == "question":
-        answer = answers.get(atom.path)
-        truth = None if answer is None else answer in atom.values
-        return lambda _facts: truth
-    if atom.kind == "some":
-        return _compile_some(atom, answers)
-    read_value = compile_read(atom.path.rsplit("[].", 1)[-1])
+def value_test(atom: Atom) -> Callable[[Any], Truth]:
+    """The truth of a ``value`` or ``any`` atom given the value ``read`` found for its path."""
     values = atom.values
     if atom.kind == "value":
+        return lambda value: None if value is None else value in values
 
-        def test_value(facts: Any) -> Truth:
-            value = read_value(facts)
-            return None if value is None else value in values
-
-        return test_value
-
-    def test_any(facts: Any) -> Truth:
-        found = read_value(facts)
+    def test_any(found: Any) -> Truth:
         if found is None:
             return None
         unknown = False
@@ -383,6 +384,19 @@ def compile_atom(atom: Atom, answers: dict[str, str]) -> Test:
         return None if unknown else False
 
     return test_any
+
+
+def compile_atom(atom: Atom, answers: dict[str, str]) -> Test:
+    """``evaluate_atom`` of one atom as a closure over a situation (or a list item)."""
+    if atom.kind == "question":
+        answer = answers.get(atom.path)
+        truth = None if answer is None else answer in atom.values
+        return lambda _facts: truth
+    if atom.kind == "some":
+        return _compile_some(atom, answers)
+    read_value = compile_read(atom.path.rsplit("[].", 1)[-1])
+    test = value_test(atom)
+    return lambda facts: test(read_value(facts))
 
 
 def _compile_some(atom: Atom, answers: dict[str, str]) -> Test:
@@ -404,6 +418,34 @@ def _compile_some(atom: Atom, answers: dict[str, str]) -> Test:
         return result
 
     return test_some
+
+
+def compile_missing(atom: Atom) -> Callable[[dict[str, Any]], tuple[str, ...]]:
+    """``missing_paths`` of a ``some`` atom as a closure over a situation."""
+    assert atom.kind == "some" and atom.where is not None
+    items_of = compile_read(atom.path)
+    tests = [(compile_atom(a, {}), a.path) for a in _item_atoms(atom.where)]
+    whole = (atom.path,)
+
+    def missing(facts: dict[str, Any]) -> tuple[str, ...]:
+        items = items_of(facts)
+        if items is None:
+            return whole
+        found: list[str] = []
+        for item in items:
+            for test, path in tests:
+                if test(item) is None and path not in found:
+                    found.append(path)
+        return tuple(found) or whole
+
+    return missing
+
+
+def _item_atoms(node: Node) -> list[Atom]:
+    """Every atom of a tree in the order ``_unknown_item_paths`` visits them, repeats included."""
+    if node.atom is not None:
+        return [node.atom]
+    return [a for child in node.children for a in _item_atoms(child)]
 
 
 def missing_paths(atom: Atom, facts: dict[str, Any]) -> list[str]:

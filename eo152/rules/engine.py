@@ -2,32 +2,37 @@
 
 ``Engine.decide`` validates the situation, evaluates every atom once, and resolves each
 (actor, action) the law in force speaks to. Resolutions are memoized on the truth values of
-the atoms a pair reads: deciding is a pure function of those, so two situations that agree on
-them share the work of splitting on unknowns (see ``docs/architecture.md``); the explanation
-is still written from each situation's own facts.
+the atoms a pair's rules read: deciding is a pure function of those, so two situations that
+agree on them share the work of splitting on unknowns (see ``docs/architecture.md``). The
+explanation is still written from each situation's own facts; a duty is memoized on the
+values of the facts it names. ``memoize = False`` turns every memo off (the plain path the
+equivalence tests compare against).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import __version__
 from . import contract, explain
-from .compile import Compiled, Pair
+from .compile import Compiled, Pair, tuple_getter
 from .conditions import Truth
 from .decision import Conflict, Decision, Duty
 from .policy import DEFAULT_POLICY_DIR, Instrument, Policy, load_policy
 from .readings import Reading, load_readings
-from .resolve import Resolution, Verdict, resolve
+from .resolve import Verdict, Walked, resolve
 from .vocab import URGENCY
 
 DENVER = ZoneInfo("America/Denver")
 ENGINE = f"eo152 {__version__}"
 _MEMO_LIMIT = 200_000
-_Resolved = tuple[Resolution, explain.Template | None]
 _LEVEL_WORDS = {
     "federal": "federal law",
     "state": "Colorado law",
@@ -36,17 +41,38 @@ _LEVEL_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """What the law says about one pair for one memo key."""
+
+    template: explain.Template | None  # None: the law in force does not speak to the pair
+    conflicts: tuple[Conflict, ...]
+    order: tuple[int, int]  # where its duty is listed: determinate first, then by urgency
+
+
+class _Step:
+    """One pair of a plan and its memo: entries by the truths of every atom the pair's rules
+    read (conditions, exceptions and violation tests), and the subtrees its search walked."""
+
+    __slots__ = ("entries", "key", "pair", "walked")
+
+    def __init__(self, pair: Pair, atoms: Sequence[int]) -> None:
+        self.pair = pair
+        self.key = tuple_getter(atoms)
+        self.entries: dict[tuple[Truth, ...], _Entry] = {}
+        self.walked: Walked = {}
+
+
 class Engine:
     def __init__(self, policy: Policy, readings: dict[str, Reading] | None = None) -> None:
         self.policy = policy
         self.readings = readings or {}
         self.answers = {qid: r.answer for qid, r in self.readings.items()}
         self.compiled = Compiled(policy)
-        self._tests = self.compiled.tests(self.answers)
         self.memoize = True
-        self._memo: dict[tuple[int, str, tuple[Truth, ...]], _Resolved] = {}
+        self._tests = self.compiled.tests(self.answers)
+        self._prepared: dict[int, tuple[tuple[_Step, ...], tuple[tuple[str, str], ...]]] = {}
         self._duties: dict[tuple[explain.Template, tuple[Any, ...]], Duty] = {}
-        self._instruments_of: dict[int, tuple[tuple[str, str], ...]] = {}
         self._instruments = {i.id: i for i in policy.instruments}
 
     @classmethod
@@ -66,74 +92,80 @@ class Engine:
         if not validated:
             contract.validate(situation)
         day, as_of, source = _moment(situation.get("at"))
-        plan = self.compiled.plan(day)
-        values = [test(situation) for test in self._tests]
-        duties: list[Duty] = []
+        steps, in_force = self._prepare(self.compiled.plan(day))
+        facts = self.compiled.read(situation)
+        values = [test(facts, situation) for test in self._tests]
+        listed: list[tuple[tuple[int, int], Duty]] = []
         conflicts: list[Conflict] = []
-        for pair in plan:
-            resolution, template = self._resolve(plan, pair, values)
-            if template is None:
-                continue
-            duties.append(self._duty(template, values, situation))
-            conflicts.extend(self._conflict(pair, high, low) for high, low in resolution.conflicts)
-        duties.sort(key=_urgency)
+        for step in steps:
+            entry = self._entry(step, values)
+            if entry.template is not None:
+                listed.append((entry.order, self._duty(entry.template, facts, situation)))
+                conflicts.extend(entry.conflicts)
+        listed.sort(key=_first)
         return Decision(
             engine=ENGINE,
-            instruments=[{"id": i, "version": v} for i, v in self._in_force(plan)],
+            instruments=[{"id": i, "version": v} for i, v in in_force],
             situation=situation,
-            duties=duties,
+            duties=[duty for _, duty in listed],
             conflicts=conflicts,
             as_of=as_of,
             as_of_source=source,
             readings=[r.as_dict() for r in self.readings.values()],
         )
 
-    def _resolve(
-        self, plan: tuple[Pair, ...], pair: Pair, values: list[Truth]
-    ) -> tuple[Resolution, explain.Template | None]:
-        """The pair's resolution and its duty's template (None where the law does not speak)."""
-        if not self.memoize:
-            return self._resolved(pair, values)
-        key = (id(plan), pair.name, tuple(values[i] for i in pair.atoms))
-        found = self._memo.get(key)
+    def _prepare(
+        self, plan: tuple[Pair, ...]
+    ) -> tuple[tuple[_Step, ...], tuple[tuple[str, str], ...]]:
+        """The plan's steps and the instruments with a rule in it (with their versions)."""
+        found = self._prepared.get(id(plan))
         if found is None:
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            found = self._memo[key] = self._resolved(pair, values)
+            steps = tuple(_Step(pair, self._key_atoms(pair)) for pair in plan)
+            ids = sorted({r.rule.instrument for p in plan for _, rules in p.groups for r in rules})
+            in_force = tuple((i, self._instruments[i].version) for i in ids)
+            found = self._prepared[id(plan)] = (steps, in_force)
         return found
 
-    def _resolved(
-        self, pair: Pair, values: list[Truth]
-    ) -> tuple[Resolution, explain.Template | None]:
-        resolution = resolve(self.compiled, pair, values)
+    def _key_atoms(self, pair: Pair) -> list[int]:
+        tests = [r.rule.violation for _, rules in pair.groups for r in rules if r.rule.violation]
+        return sorted({*pair.atoms, *(i for node in tests for i in self.compiled.atoms_in(node))})
+
+    def _entry(self, step: _Step, values: list[Truth]) -> _Entry:
+        if not self.memoize:
+            return self._new_entry(step.pair, values, None)
+        key = step.key(values)
+        found = step.entries.get(key)
+        if found is None:
+            if len(step.entries) >= _MEMO_LIMIT:
+                step.entries.clear()
+            if len(step.walked) >= _MEMO_LIMIT:
+                step.walked.clear()
+            found = step.entries[key] = self._new_entry(step.pair, values, step.walked)
+        return found
+
+    def _new_entry(self, pair: Pair, values: list[Truth], walked: Walked | None) -> _Entry:
+        resolution = resolve(self.compiled, pair, values, walked)
         if resolution.outcome is None:
-            return resolution, None
-        return resolution, explain.template(self.compiled, pair, resolution, values, self.readings)
+            return _Entry(None, (), (0, 0))
+        template = explain.template(self.compiled, pair, resolution, values, self.readings)
+        conflicts = tuple(self._conflict(pair, high, low) for high, low in resolution.conflicts)
+        rank = _RANK.get(pair.name, len(URGENCY))
+        return _Entry(template, conflicts, (int(resolution.outcome == "indeterminate"), rank))
 
     def _duty(
-        self, template: explain.Template, values: list[Truth], situation: dict[str, Any]
+        self, template: explain.Template, facts: list[Any], situation: dict[str, Any]
     ) -> Duty:
         """The duty written from the situation's facts; the same facts give the same duty."""
+        if template.duty is not None:
+            return template.duty
         if not self.memoize:
-            return template.render(values, situation)
-        key = (template, template.key(values, situation))
+            return template.render(situation)
+        key = (template, template.key(facts, situation))
         found = self._duties.get(key)
         if found is None:
             if len(self._duties) >= _MEMO_LIMIT:
                 self._duties.clear()
-            found = self._duties[key] = template.render(values, situation)
-        return found
-
-    def _in_force(self, plan: tuple[Pair, ...]) -> tuple[tuple[str, str], ...]:
-        """The instruments with a rule in the plan, and their versions."""
-        found = self._instruments_of.get(id(plan))
-        if found is None:
-            ids = sorted(
-                {r.rule.instrument for pair in plan for _, rules in pair.groups for r in rules}
-            )
-            found = self._instruments_of[id(plan)] = tuple(
-                (i, self._instruments[i].version) for i in ids
-            )
+            found = self._duties[key] = template.render(situation)
         return found
 
     def _conflict(self, pair: Pair, high: Verdict, low: Verdict) -> Conflict:
@@ -159,11 +191,7 @@ class Engine:
 
 
 _RANK = {name: rank for rank, name in enumerate(URGENCY)}
-
-
-def _urgency(duty: Duty) -> tuple[int, int]:
-    rank = _RANK.get(f"{duty.actor}/{duty.action}", len(URGENCY))
-    return (0 if duty.outcome != "indeterminate" else 1, rank)
+_first = itemgetter(0)
 
 
 def _moment(at: str | None) -> tuple[date, str, str]:
@@ -171,6 +199,12 @@ def _moment(at: str | None) -> tuple[date, str, str]:
     if at is None:
         now = datetime.now(DENVER)
         return now.date(), now.isoformat(timespec="seconds"), "now"
+    return _moment_at(at)
+
+
+@lru_cache(maxsize=4096)
+def _moment_at(at: str) -> tuple[date, str, str]:
+    # Callers send the same few moments (a batch of one incident, an exercise's clock).
     moment = datetime.fromisoformat(at)
     local = moment.replace(tzinfo=DENVER) if moment.tzinfo is None else moment.astimezone(DENVER)
     return local.date(), local.isoformat(timespec="seconds"), "situation"

@@ -12,11 +12,11 @@ its ``key``: two situations with the same resolution and the same key get the sa
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
-from .compile import Closure, Compiled, CompiledRule, Indexed, Pair, Variable
-from .conditions import Atom, Truth, compile_read, missing_paths
+from .compile import Compiled, CompiledRule, Indexed, Pair, Variable, tuple_getter
+from .conditions import Atom, Truth, compile_missing, compile_read
 from .decision import Duty
 from .readings import Reading
 from .resolve import Resolution, Verdict
@@ -26,11 +26,18 @@ _AND = {"en": " and ", "es": " y "}
 
 #: One entry of ``because``, written from a situation.
 Part = Callable[[dict[str, Any]], str]
+#: The unknown fields of a list's items that would decide a ``some`` atom.
+ItemsMissing = Callable[[dict[str, Any]], tuple[str, ...]]
 
 
 @dataclass(frozen=True, eq=False)
 class Template:
-    """A duty as its resolution fixes it; ``render`` adds one situation's facts."""
+    """A duty as its resolution (and the truths it was memoized on) fix it.
+
+    ``render`` adds one situation's facts: the values ``because`` names and the unknown fields
+    of list items. What it reads is ``key``: two situations with the same template and the same
+    key get the same duty. ``duty`` is that duty when it reads nothing.
+    """
 
     actor: str
     action: str
@@ -40,27 +47,26 @@ class Template:
     plain: dict[str, str]
     changes_if: dict[str, str] | None
     open_questions: tuple[dict[str, Any], ...]
+    violation: bool | None
     because: tuple[Part, ...]
-    reads: tuple[Callable[[dict[str, Any]], Any], ...]  # the facts ``because`` names
-    violation: Closure | None  # None: the violation is ``violation_default``
-    violation_default: bool | None
-    missing: tuple[str | Atom, ...]  # paths, or list atoms whose unknown items are missing
+    named: Callable[[Sequence[Any]], tuple[Any, ...]]  # the facts ``because`` names
+    missing: tuple[str | ItemsMissing, ...]  # in order: paths, or lists to look into
+    duty: Duty | None = None
 
-    def key(self, values: Sequence[Truth], situation: dict[str, Any]) -> tuple[Any, ...]:
-        """What the rendered duty depends on beyond the resolution: the named facts' values."""
-        return (
-            tuple([_hashable(read(situation)) for read in self.reads]),
-            self.violation(values) if self.violation is not None else self.violation_default,
-            tuple([_atom_missing(m, situation) for m in self.missing if isinstance(m, Atom)]),
-        )
+    def key(self, facts: Sequence[Any], situation: dict[str, Any]) -> tuple[Any, ...]:
+        """What the duty depends on beyond the template, from ``Compiled.read`` facts."""
+        items = tuple([m(situation) for m in self.missing if not isinstance(m, str)])
+        return (self.named(facts), items) if items else self.named(facts)
 
-    def render(self, values: Sequence[Truth], situation: dict[str, Any]) -> Duty:
+    def render(self, situation: dict[str, Any]) -> Duty:
+        if self.duty is not None:
+            return self.duty
         found: dict[str, None] = {}
         for entry in self.missing:
             if isinstance(entry, str):
                 found[entry] = None
             else:
-                found.update(dict.fromkeys(_atom_missing(entry, situation)))
+                found.update(dict.fromkeys(entry(situation)))
         return Duty(
             actor=self.actor,
             action=self.action,
@@ -69,21 +75,11 @@ class Template:
             cites=self.cites,
             because=tuple(dict.fromkeys(part(situation) for part in self.because)),
             open_questions=self.open_questions,
-            violation=(
-                self.violation(values) if self.violation is not None else self.violation_default
-            ),
+            violation=self.violation,
             plain=self.plain,
             changes_if=self.changes_if,
             missing_facts=tuple(found),
         )
-
-
-def _hashable(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
-
-
-def _atom_missing(atom: Atom, situation: dict[str, Any]) -> tuple[str, ...]:
-    return tuple(missing_paths(atom, situation))
 
 
 def template(
@@ -93,13 +89,17 @@ def template(
     values: Sequence[Truth],
     readings: dict[str, Reading],
 ) -> Template:
-    """Everything the duty of ``pair`` says that ``resolution`` (and its atoms' truths) fixes."""
+    """Everything the duty of ``pair`` says that ``resolution`` and ``values`` fix: the truths
+    of the pair's atoms and of its rules' violation tests."""
     questions = compiled.policy.questions
     assert resolution.outcome is not None
     cited = resolution.cited
     because = _because(compiled, cited, values, readings)
-    violation, violation_default = _violation(resolution)
-    return Template(
+    named = tuple(
+        dict.fromkeys(compiled.fact_index[path] for _, paths in because for path in paths)
+    )
+    missing = _missing(resolution, compiled)
+    found = Template(
         actor=pair.actor,
         action=pair.action,
         outcome=resolution.outcome,
@@ -110,12 +110,14 @@ def template(
         open_questions=tuple(
             questions[v.name].as_dict() for v in resolution.relevant if v.kind == "question"
         ),
+        violation=_violation(resolution, values),
         because=tuple(part for part, _ in because),
-        reads=tuple(dict.fromkeys(read for _, reads in because for read in reads)),
-        violation=violation,
-        violation_default=violation_default,
-        missing=_missing(resolution, compiled),
+        named=tuple_getter(named),
+        missing=missing,
     )
+    if named or not all(isinstance(m, str) for m in missing):
+        return found
+    return replace(found, duty=found.render({}))
 
 
 def _cites(compiled: Compiled, cited: Sequence[Verdict]) -> tuple[str, ...]:
@@ -143,12 +145,11 @@ def _plain(pair: Pair, resolution: Resolution, questions: dict[str, Any]) -> dic
 
 # -- because -------------------------------------------------------------------------------
 
-_Reads = tuple[Callable[[dict[str, Any]], Any], ...]
+_Named = tuple[Part, tuple[str, ...]]  # a part of ``because`` and the facts it names
 
 
-def describer(atom: Atom, truth: Truth, readings: dict[str, Reading]) -> tuple[Part, _Reads]:
-    """How to state one fact as a lawyer checks it (``location.ownership = city_owned``), and
-    the facts of the situation that statement reads."""
+def describer(atom: Atom, truth: Truth, readings: dict[str, Reading]) -> _Named:
+    """How to state one fact as a lawyer checks it (``location.ownership = city_owned``)."""
     if atom.kind in ("question", "some"):
         text = _fixed_text(atom, truth, readings)
         return (lambda _situation: text), ()
@@ -157,11 +158,11 @@ def describer(atom: Atom, truth: Truth, readings: dict[str, Reading]) -> tuple[P
     if atom.kind == "any" and truth:
         return (
             lambda s: f"{path} include {', '.join(v for v in read(s) if v in values)}",
-            (read,),
+            (path,),
         )
     if atom.kind == "any":
-        return (lambda s: f"{path} = {_list(read(s))}"), (read,)
-    return (lambda s: f"{path} = {_scalar(read(s))}"), (read,)
+        return (lambda s: f"{path} = {_list(read(s))}"), (path,)
+    return (lambda s: f"{path} = {_scalar(read(s))}"), (path,)
 
 
 def _fixed_text(atom: Atom, truth: Truth, readings: dict[str, Reading]) -> str:
@@ -185,8 +186,8 @@ def _because(
     cited: Sequence[Verdict],
     values: Sequence[Truth],
     readings: dict[str, Reading],
-) -> list[tuple[Part, _Reads]]:
-    parts: list[tuple[Part, _Reads]] = []
+) -> list[_Named]:
+    parts: list[_Named] = []
     for verdict in cited:
         rule = verdict.rule
         for index in support(rule.condition, values):
@@ -215,8 +216,8 @@ def _exceptions(
     verdict: Verdict,
     values: Sequence[Truth],
     readings: dict[str, Reading],
-) -> list[tuple[Part, _Reads]]:
-    parts: list[tuple[Part, _Reads]] = []
+) -> list[_Named]:
+    parts: list[_Named] = []
     for exception in rule.unless:
         holds = exception.test(values)
         if holds is None or (
@@ -234,7 +235,7 @@ def _exceptions(
                 _joined(
                     tuple(part for part, _ in facts), f": {words}" if holds else f" is not {words}"
                 ),
-                tuple(read for _, reads in facts for read in reads),
+                tuple(path for _, paths in facts for path in paths),
             )
         )
     return parts
@@ -308,23 +309,22 @@ _OUTCOME_WORDS = {
 # -- missing facts and violation -----------------------------------------------------------
 
 
-def _missing(resolution: Resolution, compiled: Compiled) -> tuple[str | Atom, ...]:
-    """The facts that would decide: paths, and list atoms whose items say which are missing."""
-    found: list[str | Atom] = []
+def _missing(resolution: Resolution, compiled: Compiled) -> tuple[str | ItemsMissing, ...]:
+    """The facts that would decide: paths, and lists whose items say which fields they are."""
+    found: list[str | ItemsMissing] = []
     for variable in resolution.relevant:
         if variable.kind == "fact":
             found.append(variable.name)
         elif variable.kind == "atom":
             atom = compiled.atoms[variable.atoms[0]]
-            found.append(atom if atom.kind == "some" else atom.path)
+            found.append(compile_missing(atom) if atom.kind == "some" else atom.path)
     return tuple(found)
 
 
-def _violation(resolution: Resolution) -> tuple[Closure | None, bool | None]:
-    """The test of whether the conduct happened, or the answer when no test applies."""
+def _violation(resolution: Resolution, values: Sequence[Truth]) -> bool | None:
     if resolution.outcome in ("indeterminate", None, "permitted"):
-        return None, False if resolution.outcome == "permitted" else None
+        return False if resolution.outcome == "permitted" else None
     for verdict in resolution.cited:
         if verdict.exception is None and verdict.rule.violation is not None:
-            return verdict.rule.violation, None
-    return None, None
+            return verdict.rule.violation(values)
+    return None

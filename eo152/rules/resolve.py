@@ -60,8 +60,16 @@ class _Summary:
     conflicts: tuple[tuple[Verdict, Verdict], ...]
 
 
-def resolve(compiled: Compiled, pair: Pair, values: Sequence[Truth]) -> Resolution:
-    summary = _Search(compiled, pair).explore(list(values))
+#: Subtrees already walked, by state; an engine may keep one per pair across situations.
+Walked = dict[tuple[object, ...], "_Summary"]
+
+
+def resolve(
+    compiled: Compiled, pair: Pair, values: Sequence[Truth], walked: Walked | None = None
+) -> Resolution:
+    """The pair's outcome over every way its unknowns could turn out; ``walked`` (the same
+    pair's, from earlier situations) saves walking states met before."""
+    summary = _Search(compiled, pair, {} if walked is None else walked).explore(list(values))
     outcomes = summary.outcomes
     outcome = next(iter(outcomes)) if len(outcomes) == 1 else "indeterminate"
     return Resolution(
@@ -83,11 +91,11 @@ class _Search:
     children with the state of their parent, so it cannot change the summary either.
     """
 
-    def __init__(self, compiled: Compiled, pair: Pair) -> None:
+    def __init__(self, compiled: Compiled, pair: Pair, walked: Walked) -> None:
         self.compiled = compiled
         self.pair = pair
         self.rules = [rule for _, rules in pair.groups for rule in rules]
-        self.seen: dict[tuple[object, ...], _Summary] = {}
+        self.seen = walked
 
     def explore(self, values: list[Truth]) -> _Summary:
         state, split = self._state(values)
