@@ -351,7 +351,12 @@ def compile_read(path: str) -> Callable[[Any], Any]:
 
         def read_two(facts: Any) -> Any:
             found = facts.get(outer) if isinstance(facts, dict) else None
-            return known(found.get(inner)) if isinstance(found, dict) else default
+            if not isinstance(found, dict):
+                return default
+            value = found.get(inner)
+            if value is None:
+                return default
+            return None if isinstance(value, str) and value in UNKNOWN_VALUES else value
 
         return read_two
 

@@ -11,6 +11,7 @@ equivalence tests compare against).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -197,9 +198,15 @@ _first = itemgetter(0)
 def _moment(at: str | None) -> tuple[date, str, str]:
     """The day whose law applies (in Denver), the moment as ISO text, and where it came from."""
     if at is None:
-        now = datetime.now(DENVER)
-        return now.date(), now.isoformat(timespec="seconds"), "now"
+        return _now(int(time.time()))
     return _moment_at(at)
+
+
+@lru_cache(maxsize=2)
+def _now(second: int) -> tuple[date, str, str]:
+    # The moment is written to the second: one clock reading serves every decision in it.
+    now = datetime.fromtimestamp(second, DENVER)
+    return now.date(), now.isoformat(timespec="seconds"), "now"
 
 
 @lru_cache(maxsize=4096)
