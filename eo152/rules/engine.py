@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from operator import itemgetter
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,6 +64,22 @@ class _Step:
         self.walked: Walked = {}
 
 
+#: The duties' templates in the order duties are listed, and the conflicts in plan order.
+_Spoken = tuple[tuple[explain.Template, ...], tuple[Conflict, ...]]
+
+
+class _Plan:
+    """A plan of the law in force, its steps, and what it says by the truths of all atoms:
+    situations that agree on every truth (the common case) skip the steps' memos."""
+
+    __slots__ = ("in_force", "spoken", "steps")
+
+    def __init__(self, steps: tuple[_Step, ...], in_force: tuple[tuple[str, str], ...]) -> None:
+        self.steps = steps
+        self.in_force = in_force  # the instruments with a rule in the plan, and their versions
+        self.spoken: dict[tuple[Truth, ...], _Spoken] = {}
+
+
 class Engine:
     def __init__(self, policy: Policy, readings: dict[str, Reading] | None = None) -> None:
         self.policy = policy
@@ -72,9 +88,10 @@ class Engine:
         self.compiled = Compiled(policy)
         self.memoize = True
         self._tests = self.compiled.tests(self.answers)
-        self._prepared: dict[int, tuple[tuple[_Step, ...], tuple[tuple[str, str], ...]]] = {}
+        self._plans: dict[int, _Plan] = {}
         self._duties: dict[tuple[explain.Template, tuple[Any, ...]], Duty] = {}
         self._instruments = {i.id: i for i in policy.instruments}
+        self._readings = [r.as_dict() for r in self.readings.values()]
 
     @classmethod
     def load(
@@ -93,43 +110,53 @@ class Engine:
         if not validated:
             contract.validate(situation)
         day, as_of, source = _moment(situation.get("at"))
-        steps, in_force = self._prepare(self.compiled.plan(day))
+        plan = self._plan(day)
         facts = self.compiled.read(situation)
         values = [test(facts, situation) for test in self._tests]
-        listed: list[tuple[tuple[int, int], Duty]] = []
-        conflicts: list[Conflict] = []
-        for step in steps:
-            entry = self._entry(step, values)
-            if entry.template is not None:
-                listed.append((entry.order, self._duty(entry.template, facts, situation)))
-                conflicts.extend(entry.conflicts)
-        listed.sort(key=_first)
+        templates, conflicts = self._spoken(plan, values)
         return Decision(
             engine=ENGINE,
-            instruments=[{"id": i, "version": v} for i, v in in_force],
+            instruments=[{"id": i, "version": v} for i, v in plan.in_force],
             situation=situation,
-            duties=[duty for _, duty in listed],
-            conflicts=conflicts,
+            duties=[self._duty(template, facts, situation) for template in templates],
+            conflicts=list(conflicts),
             as_of=as_of,
             as_of_source=source,
-            readings=[r.as_dict() for r in self.readings.values()],
+            readings=[dict(reading) for reading in self._readings],
         )
 
-    def _prepare(
-        self, plan: tuple[Pair, ...]
-    ) -> tuple[tuple[_Step, ...], tuple[tuple[str, str], ...]]:
-        """The plan's steps and the instruments with a rule in it (with their versions)."""
-        found = self._prepared.get(id(plan))
+    def _plan(self, day: date) -> _Plan:
+        plan = self.compiled.plan(day)
+        found = self._plans.get(id(plan))
         if found is None:
             steps = tuple(_Step(pair, self._key_atoms(pair)) for pair in plan)
             ids = sorted({r.rule.instrument for p in plan for _, rules in p.groups for r in rules})
             in_force = tuple((i, self._instruments[i].version) for i in ids)
-            found = self._prepared[id(plan)] = (steps, in_force)
+            found = self._plans[id(plan)] = _Plan(steps, in_force)
         return found
 
     def _key_atoms(self, pair: Pair) -> list[int]:
         tests = [r.rule.violation for _, rules in pair.groups for r in rules if r.rule.violation]
         return sorted({*pair.atoms, *(i for node in tests for i in self.compiled.atoms_in(node))})
+
+    def _spoken(self, plan: _Plan, values: list[Truth]) -> _Spoken:
+        if not self.memoize:
+            return self._speak(plan, values)
+        key = tuple(values)
+        found = plan.spoken.get(key)
+        if found is None:
+            if len(plan.spoken) >= _MEMO_LIMIT:
+                plan.spoken.clear()
+            found = plan.spoken[key] = self._speak(plan, values)
+        return found
+
+    def _speak(self, plan: _Plan, values: list[Truth]) -> _Spoken:
+        entries = [self._entry(step, values) for step in plan.steps]
+        ordered = sorted((e for e in entries if e.template is not None), key=_order)
+        return (
+            tuple(e.template for e in ordered if e.template is not None),
+            tuple(c for e in entries for c in e.conflicts),
+        )
 
     def _entry(self, step: _Step, values: list[Truth]) -> _Entry:
         if not self.memoize:
@@ -192,7 +219,7 @@ class Engine:
 
 
 _RANK = {name: rank for rank, name in enumerate(URGENCY)}
-_first = itemgetter(0)
+_order = attrgetter("order")
 
 
 def _moment(at: str | None) -> tuple[date, str, str]:

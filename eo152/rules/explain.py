@@ -51,12 +51,14 @@ class Template:
     because: tuple[Part, ...]
     named: Callable[[Sequence[Any]], tuple[Any, ...]]  # the facts ``because`` names
     missing: tuple[str | ItemsMissing, ...]  # in order: paths, or lists to look into
+    items: tuple[ItemsMissing, ...] = ()  # the lists of ``missing``
     duty: Duty | None = None
 
     def key(self, facts: Sequence[Any], situation: dict[str, Any]) -> tuple[Any, ...]:
         """What the duty depends on beyond the template, from ``Compiled.read`` facts."""
-        items = tuple([m(situation) for m in self.missing if not isinstance(m, str)])
-        return (self.named(facts), items) if items else self.named(facts)
+        if not self.items:
+            return self.named(facts)
+        return (self.named(facts), tuple([items(situation) for items in self.items]))
 
     def render(self, situation: dict[str, Any]) -> Duty:
         if self.duty is not None:
@@ -114,8 +116,9 @@ def template(
         because=tuple(part for part, _ in because),
         named=tuple_getter(named),
         missing=missing,
+        items=tuple(m for m in missing if not isinstance(m, str)),
     )
-    if named or not all(isinstance(m, str) for m in missing):
+    if named or found.items:
         return found
     return replace(found, duty=found.render({}))
 
