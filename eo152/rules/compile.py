@@ -24,6 +24,7 @@ from .conditions import (
     compile_atom,
     compile_condition,
     compile_read,
+    items_test,
     value_test,
 )
 from .policy import Exception_, Policy, Rule
@@ -101,9 +102,9 @@ class Compiled:
         for variable in self.variables:
             for i in variable.atoms:
                 self.variable_of[i] = variable
-        # The facts that value and list atoms test, read once per situation and shared by
-        # those atoms and by the explanations that name them.
-        self.facts = tuple(dict.fromkeys(a.path for a in self.atoms if a.kind in ("value", "any")))
+        # The facts that atoms test (values, lists of values, lists of objects), read once per
+        # situation and shared by those atoms and by the explanations that name them.
+        self.facts = tuple(dict.fromkeys(a.path for a in self.atoms if a.kind != "question"))
         self.fact_index = {path: i for i, path in enumerate(self.facts)}
         self._readers = tuple(_fact_reader(path) for path in self.facts)
         self.boundaries = sorted(
@@ -125,7 +126,7 @@ class Compiled:
         return compile_condition(node, lambda atom: itemgetter(self.atom_index(atom)))
 
     def read(self, situation: dict[str, Any]) -> list[Any]:
-        """The value of each of ``facts`` in a situation (lists as tuples, to serve as keys)."""
+        """The value of each of ``facts`` in a situation (lists of values as tuples, for keys)."""
         return [reader(situation) for reader in self._readers]
 
     def tests(self, answers: dict[str, str]) -> tuple[AtomTest, ...]:
@@ -133,10 +134,13 @@ class Compiled:
         return tuple(self._test(atom, answers) for atom in self.atoms)
 
     def _test(self, atom: Atom, answers: dict[str, str]) -> AtomTest:
-        if atom.kind in ("question", "some"):
+        if atom.kind == "question":
             test = compile_atom(atom, answers)
             return lambda _facts, situation: test(situation)
         index, values = self.fact_index[atom.path], atom.values
+        if atom.kind == "some":
+            on_items = items_test(atom, answers)
+            return lambda facts, _: on_items(facts[index])
         if atom.kind == "value":
             return lambda facts, _: None if (value := facts[index]) is None else value in values
         on_value = value_test(atom)

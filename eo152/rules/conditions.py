@@ -405,12 +405,17 @@ def compile_atom(atom: Atom, answers: dict[str, str]) -> Test:
 
 
 def _compile_some(atom: Atom, answers: dict[str, str]) -> Test:
-    assert atom.where is not None
     items_of = compile_read(atom.path)
+    test = items_test(atom, answers)
+    return lambda facts: test(items_of(facts))
+
+
+def items_test(atom: Atom, answers: dict[str, str]) -> Callable[[Any], Truth]:
+    """The truth of a ``some`` atom given the list ``read`` found for its path."""
+    assert atom.where is not None
     where = compile_condition(atom.where, partial(compile_atom, answers=answers))
 
-    def test_some(facts: Any) -> Truth:
-        items = items_of(facts)
+    def test_some(items: Any) -> Truth:
         if items is None:
             return None
         result: Truth = False

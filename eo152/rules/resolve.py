@@ -157,18 +157,26 @@ def _rule_state(
 def _residual(node: Indexed, values: Sequence[Truth], state: list[object]) -> Truth:
     """Kleene's truth of ``node``; appends the node to ``state`` with each decided part
     replaced by its truth (an undecided part is written ``op ... )``)."""
-    if node.op == "atom":
+    op = node.op
+    if op == "atom":
         truth = values[node.atom]
         state.append(truth)
         return truth
     mark = len(state)
-    state.append(node.op)
-    truths = [_residual(child, values, state) for child in node.children]
-    if node.op == "not":
-        truth = None if truths[0] is None else not truths[0]
+    state.append(op)
+    if op == "not":
+        inner = _residual(node.children[0], values, state)
+        truth = None if inner is None else not inner
     else:
-        decisive = node.op == "or"
-        truth = decisive if decisive in truths else (None if None in truths else not decisive)
+        decisive = op == "or"
+        truth = not decisive
+        for child in node.children:
+            found = _residual(child, values, state)
+            if found is decisive:  # decided, whatever the other parts say
+                truth = decisive
+                break
+            if found is None:
+                truth = None
     if truth is None:
         state.append(")")
     else:
