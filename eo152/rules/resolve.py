@@ -58,6 +58,7 @@ class _Summary:
     prevailing: tuple[Verdict, ...]  # first prevailing verdict of each rule
     relevant: tuple[Variable, ...]  # variables whose value changed the outcomes, post-order
     conflicts: tuple[tuple[Verdict, Verdict], ...]
+    everywhere: frozenset[tuple[str, str]]  # the conflicts (by rule ids) found in every leaf
 
 
 #: Subtrees already walked, by state; an engine may keep one per pair across situations.
@@ -76,7 +77,7 @@ def resolve(
         outcome=outcome,
         cited=_cited(summary, outcome),
         relevant=summary.relevant,
-        conflicts=summary.conflicts,
+        conflicts=_conflicts(summary, determinate=len(outcomes) == 1),
     )
 
 
@@ -187,13 +188,15 @@ def _residual(node: Indexed, values: Sequence[Truth], state: list[object]) -> Tr
 
 def _leaf_summary(leaf: Leaf) -> _Summary:
     high = leaf.prevailing[0] if leaf.prevailing else None
+    conflicts = _unique_conflicts((high, low) for low in leaf.overridden if high is not None)
     return _Summary(
         outcomes=frozenset({leaf.outcome}),
         agreeing=leaf.agreeing,
         verdicts=_unique(leaf.verdicts),
         prevailing=_unique(leaf.prevailing),
         relevant=(),
-        conflicts=_unique_conflicts((high, low) for low in leaf.overridden if high is not None),
+        conflicts=conflicts,
+        everywhere=frozenset(_conflict_key(c) for c in conflicts),
     )
 
 
@@ -208,6 +211,7 @@ def _merge(children: list[_Summary], split: Variable) -> _Summary:
         prevailing=_unique(v for child in children for v in child.prevailing),
         relevant=tuple(relevant),
         conflicts=_unique_conflicts(c for child in children for c in child.conflicts),
+        everywhere=frozenset.intersection(*(child.everywhere for child in children)),
     )
 
 
@@ -265,10 +269,26 @@ def _unique(verdicts: Iterable[Verdict]) -> tuple[Verdict, ...]:
     return tuple(found.values())
 
 
+def _conflicts(summary: _Summary, determinate: bool) -> tuple[tuple[Verdict, Verdict], ...]:
+    """The overrides precedence resolved: for an undecided pair, only those in every world.
+
+    An override that happens only in some ways the facts could turn out is not reported as
+    resolved; the open question or missing fact that decides it is reported instead.
+    """
+    if determinate:
+        return summary.conflicts
+    return tuple(c for c in summary.conflicts if _conflict_key(c) in summary.everywhere)
+
+
+def _conflict_key(conflict: tuple[Verdict, Verdict]) -> tuple[str, str]:
+    high, low = conflict
+    return (high.rule.rule.id, low.rule.rule.id)
+
+
 def _unique_conflicts(
     pairs: Iterable[tuple[Verdict, Verdict]],
 ) -> tuple[tuple[Verdict, Verdict], ...]:
     found: dict[tuple[str, str], tuple[Verdict, Verdict]] = {}
-    for high, low in pairs:
-        found.setdefault((high.rule.rule.id, low.rule.rule.id), (high, low))
+    for conflict in pairs:
+        found.setdefault(_conflict_key(conflict), conflict)
     return tuple(found.values())

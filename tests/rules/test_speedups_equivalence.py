@@ -136,12 +136,19 @@ def _exhaustive(compiled: Compiled, pair: Pair, values: list[Truth]) -> Resoluti
         )
         cited = chosen or cited
     conflicts: dict[tuple[str, str], Any] = {}
+    seen_in: dict[tuple[str, str], int] = {}
     for leaf in leaves:
         for low in leaf.overridden:
             high = leaf.prevailing[0]
-            conflicts.setdefault((high.rule.rule.id, low.rule.rule.id), (high, low))
+            key = (high.rule.rule.id, low.rule.rule.id)
+            conflicts.setdefault(key, (high, low))
+            seen_in[key] = seen_in.get(key, 0) + 1
+    everywhere = len(outcomes) == 1
     return Resolution(
-        outcome, cited if outcome is not None else (), tuple(relevant), tuple(conflicts.values())
+        outcome,
+        cited if outcome is not None else (),
+        tuple(relevant),
+        tuple(v for k, v in conflicts.items() if everywhere or seen_in[k] == len(leaves)),
     )
 
 
