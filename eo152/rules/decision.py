@@ -34,6 +34,12 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Duty:
+    """One (actor, action) and what the law says about it.
+
+    The engine memoizes duties and hands the same one to every decision with the same facts:
+    treat a duty as read-only; ``as_dict`` gives a copy that is the caller's own.
+    """
+
     actor: str
     action: str
     outcome: str
@@ -54,10 +60,10 @@ class Duty:
             "rules": list(self.rules),
             "cites": list(self.cites),
             "because": list(self.because),
-            "open_questions": list(self.open_questions),
+            "open_questions": [_copied(q) for q in self.open_questions],
             "violation": self.violation,
-            "plain": self.plain,
-            "changes_if": self.changes_if,
+            "plain": dict(self.plain),
+            "changes_if": dict(self.changes_if) if self.changes_if is not None else None,
             "missing_facts": list(self.missing_facts),
         }
 
@@ -107,6 +113,15 @@ class Decision:
             "readings": self.readings,
             "place": self.place,
         }
+
+
+def _copied(question: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an open question's ``as_dict`` (id, question in two languages, answers)."""
+    return {
+        **question,
+        "question": dict(question["question"]),
+        "answers": list(question["answers"]),
+    }
 
 
 _SAFE_INTEGER = 2**53 - 1

@@ -75,6 +75,18 @@ def test_memoized_decisions_are_the_plain_decisions(with_readings: bool, answere
     assert again == expected
 
 
+def test_a_decision_as_a_dict_is_the_callers_own() -> None:
+    engine = Engine.load()
+    situation = next(s for s in MIX if any(d.open_questions for d in engine.decide(s).duties))
+    mine = engine.decide(situation).to_dict()
+    for duty in mine["duties"]:
+        duty["plain"]["en"] = "changed"
+        for question in duty["open_questions"]:
+            question["question"]["en"] = "changed"
+    again = _comparable(engine.decide(situation).to_dict())
+    assert again == _comparable(Engine.load().decide(situation).to_dict())
+
+
 def test_compiled_atoms_give_the_interpreted_truths(answered: Path) -> None:
     engine = Engine.load(DEFAULT_POLICY_DIR, answered)
     compiled, tests = engine.compiled, engine.compiled.tests(engine.answers)
