@@ -64,8 +64,26 @@ class _Step:
         self.walked: Walked = {}
 
 
-#: The duties' templates in the order duties are listed, and the conflicts in plan order.
-_Spoken = tuple[tuple[explain.Template, ...], tuple[Conflict, ...]]
+class _Spoken:
+    """What a plan says for one set of truths: the duties' templates in the order duties are
+    listed, the conflicts in plan order, and the duties by the facts the templates read."""
+
+    __slots__ = ("conflicts", "duties", "listing", "named", "templates")
+
+    def __init__(
+        self, templates: tuple[explain.Template, ...], conflicts: tuple[Conflict, ...]
+    ) -> None:
+        self.templates = templates
+        self.conflicts = conflicts
+        self.named = tuple_getter(sorted({i for t in templates for i in t.indices}))
+        self.listing = tuple(t for t in templates if t.items)  # templates that list items
+        self.duties: dict[tuple[Any, ...], tuple[Duty, ...]] = {}
+
+    def key(self, facts: Sequence[Any], situation: dict[str, Any]) -> tuple[Any, ...]:
+        """What the duties read beyond the truths: named facts and lists' unknown fields."""
+        if not self.listing:
+            return self.named(facts)
+        return (self.named(facts), tuple([t.key(facts, situation) for t in self.listing]))
 
 
 class _Plan:
@@ -89,6 +107,7 @@ class Engine:
         self.memoize = True
         self._tests = self.compiled.tests(self.answers)
         self._plans: dict[int, _Plan] = {}
+        self._plan_of_day: dict[date, _Plan] = {}
         self._duties: dict[tuple[explain.Template, tuple[Any, ...]], Duty] = {}
         self._instruments = {i.id: i for i in policy.instruments}
         self._readings = [r.as_dict() for r in self.readings.values()]
@@ -113,20 +132,27 @@ class Engine:
         plan = self._plan(day)
         facts = self.compiled.read(situation)
         values = [test(facts, situation) for test in self._tests]
-        templates, conflicts = self._spoken(plan, values)
+        spoken = self._spoken(plan, values)
         return Decision(
             engine=ENGINE,
             instruments=[{"id": i, "version": v} for i, v in plan.in_force],
             situation=situation,
-            duties=[self._duty(template, facts, situation) for template in templates],
-            conflicts=list(conflicts),
+            duties=self._duties_of(spoken, facts, situation),
+            conflicts=list(spoken.conflicts),
             as_of=as_of,
             as_of_source=source,
-            readings=[dict(reading) for reading in self._readings],
+            readings=list(map(dict, self._readings)),
         )
 
     def _plan(self, day: date) -> _Plan:
-        plan = self.compiled.plan(day)
+        found = self._plan_of_day.get(day)
+        if found is None:
+            if len(self._plan_of_day) >= _MEMO_LIMIT:
+                self._plan_of_day.clear()
+            found = self._plan_of_day[day] = self._plan_of(self.compiled.plan(day))
+        return found
+
+    def _plan_of(self, plan: tuple[Pair, ...]) -> _Plan:
         found = self._plans.get(id(plan))
         if found is None:
             steps = tuple(_Step(pair, self._key_atoms(pair)) for pair in plan)
@@ -153,7 +179,7 @@ class Engine:
     def _speak(self, plan: _Plan, values: list[Truth]) -> _Spoken:
         entries = [self._entry(step, values) for step in plan.steps]
         ordered = sorted((e for e in entries if e.template is not None), key=_order)
-        return (
+        return _Spoken(
             tuple(e.template for e in ordered if e.template is not None),
             tuple(c for e in entries for c in e.conflicts),
         )
@@ -179,6 +205,21 @@ class Engine:
         conflicts = tuple(self._conflict(pair, high, low) for high, low in resolution.conflicts)
         rank = _RANK.get(pair.name, len(URGENCY))
         return _Entry(template, conflicts, (int(resolution.outcome == "indeterminate"), rank))
+
+    def _duties_of(
+        self, spoken: _Spoken, facts: list[Any], situation: dict[str, Any]
+    ) -> list[Duty]:
+        """The decision's duties: all of them at once when these facts were met before."""
+        if not self.memoize:
+            return [self._duty(template, facts, situation) for template in spoken.templates]
+        key = spoken.key(facts, situation)
+        found = spoken.duties.get(key)
+        if found is None:
+            if len(spoken.duties) >= _MEMO_LIMIT:
+                spoken.duties.clear()
+            found = tuple(self._duty(template, facts, situation) for template in spoken.templates)
+            spoken.duties[key] = found
+        return list(found)
 
     def _duty(
         self, template: explain.Template, facts: list[Any], situation: dict[str, Any]

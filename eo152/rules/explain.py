@@ -49,7 +49,8 @@ class Template:
     open_questions: tuple[dict[str, Any], ...]
     violation: bool | None
     because: tuple[Part, ...]
-    named: Callable[[Sequence[Any]], tuple[Any, ...]]  # the facts ``because`` names
+    indices: tuple[int, ...]  # the facts ``because`` names (``Compiled.facts`` numbers)
+    named: Callable[[Sequence[Any]], tuple[Any, ...]]  # their values
     missing: tuple[str | ItemsMissing, ...]  # in order: paths, or lists to look into
     items: tuple[ItemsMissing, ...] = ()  # the lists of ``missing``
     duty: Duty | None = None
@@ -114,6 +115,7 @@ def template(
         ),
         violation=_violation(resolution, values),
         because=tuple(part for part, _ in because),
+        indices=named,
         named=tuple_getter(named),
         missing=missing,
         items=tuple(m for m in missing if not isinstance(m, str)),
