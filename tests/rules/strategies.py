@@ -20,6 +20,7 @@ import copy
 import math
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from functools import cache
 from typing import Any
 
 from hypothesis import strategies as st
@@ -117,19 +118,57 @@ class Generator:
         )
 
 
+@cache
 def situations(boundaries: tuple[datetime, ...] = ()) -> st.SearchStrategy[Situation]:
-    """Any valid situation."""
+    """Any valid situation (built once: Hypothesis caches work per strategy object)."""
     return Generator(boundaries).obj(contract.SITUATION)
 
 
-def silent_about(
-    *names: str, boundaries: tuple[datetime, ...] = ()
-) -> st.SearchStrategy[Situation]:
-    """Situations that say nothing about the top-level fields ``names``: each is absent, null
-    or (for an object) an object whose fields are all null or an ``unknown`` value."""
+def silent_about(base: st.SearchStrategy[Situation], *names: str) -> st.SearchStrategy[Situation]:
+    """Situations of ``base`` made to say nothing about the top-level fields ``names``: each
+    is absent, null or (for an object) an object whose fields are all null or ``unknown``."""
     said_nothing = {n: _nothing(contract.SITUATION.by_name[n]) for n in names}
-    return st.tuples(situations(boundaries), st.fixed_dictionaries({}, optional=said_nothing)).map(
+    return st.tuples(base, st.fixed_dictionaries({}, optional=said_nothing)).map(
         lambda both: {**{k: v for k, v in both[0].items() if k not in names}, **both[1]}
+    )
+
+
+_ABSENT = object()
+
+
+def around(
+    seeds: tuple[Situation, ...], boundaries: tuple[datetime, ...] = ()
+) -> st.SearchStrategy[Situation]:
+    """Situations near realistic ones (``seeds``, for example the policy's test cases, where
+    rules do apply): each field of a seed, at every depth, is kept, made absent, made null,
+    or replaced by any value the contract allows; each field a seed lacks may be added."""
+    generator = Generator(boundaries)
+    fresh = {
+        path: st.one_of(st.none(), generator.value(field))
+        for path, field in contract.FIELDS.items()
+    }
+    return st.one_of(*(_around(seed, contract.SITUATION, fresh) for seed in seeds))
+
+
+def _around(
+    seed: dict[str, Any], node: Field, fresh: dict[str, st.SearchStrategy[Any]]
+) -> st.SearchStrategy[Situation]:
+    choices: dict[str, st.SearchStrategy[Any]] = {}
+    for child in node.fields:
+        if child.name not in seed:
+            choices[child.name] = st.one_of(st.just(_ABSENT), st.just(_ABSENT), fresh[child.path])
+            continue
+        kept = seed[child.name]
+        keep: st.SearchStrategy[Any]
+        if child.kind == "object" and isinstance(kept, dict):
+            keep = _around(kept, child, fresh)
+        elif child.kind == "object_list" and isinstance(kept, list):
+            keep = st.tuples(*(_around(item, child, fresh) for item in kept)).map(list)
+        else:
+            keep = st.just(kept)
+        choices[child.name] = st.one_of(keep, keep, keep, st.just(_ABSENT), fresh[child.path])
+    return st.fixed_dictionaries(choices).map(
+        lambda d: {k: v for k, v in d.items() if v is not _ABSENT}
     )
 
 
@@ -168,7 +207,12 @@ class Hole:
         if self.in_list or self.field.kind in ("enum", "bool"):
             domain = (True, False) if self.field.kind == "bool" else self.field.values
             return st.just(list(domain))
-        return Generator().value(self.field).map(lambda v: [v])
+        return _values_of(self.field.path).map(lambda v: [v])
+
+
+@cache
+def _values_of(path: str) -> st.SearchStrategy[Any]:
+    return Generator().value(contract.FIELDS[path])
 
 
 #: Not facts of the encounter: ``at`` absent means "decide as of now", not "unknown".

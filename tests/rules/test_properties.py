@@ -17,17 +17,27 @@ import json
 import os
 import re
 from collections.abc import Iterator
-from datetime import datetime, time
+from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import rfc8785
+import yaml
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from eo152.rules import Decision, Engine, InvalidSituation, contract, default_engine
+from eo152.rules import (
+    DEFAULT_POLICY_DIR,
+    Decision,
+    Engine,
+    InvalidSituation,
+    contract,
+    default_engine,
+)
 from eo152.rules.conditions import DEFAULTS
+from eo152.rules.engine import DENVER
 from eo152.rules.readings import load_readings
 from eo152.rules.vocab import ACTIONS
 
@@ -37,6 +47,7 @@ from .strategies import (
     Broken,
     Generator,
     Situation,
+    around,
     contract_path,
     fill,
     holes,
@@ -60,7 +71,32 @@ BOUNDARIES = tuple(
         }
     )
 )
-SITUATIONS = situations(BOUNDARIES)
+
+
+def _json_ready(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _json_ready(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_json_ready(v) for v in value]
+    return value.isoformat() if isinstance(value, date) else value
+
+
+def _seeds() -> tuple[Situation, ...]:
+    """The situations of the policy's own test cases: realistic ones, where rules apply."""
+    found = []
+    for path in sorted(DEFAULT_POLICY_DIR.glob("*/tests.yaml")):
+        for case in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            situation = _json_ready(case.get("situation") or {})
+            try:
+                found.append(contract.validate(situation))
+            except InvalidSituation:
+                continue
+    return tuple(found)
+
+
+SEEDS = _seeds()
+#: Any situation the contract allows, or one near a policy test case (where rules apply).
+SITUATIONS = st.one_of(situations(BOUNDARIES), around(SEEDS, BOUNDARIES))
 
 ABSENT = "absent"  # the law in force does not speak to the pair
 DETERMINATE = ("required", "prohibited", "permitted")
@@ -116,7 +152,7 @@ def test_the_generated_situations_set_every_field() -> None:
     seen: set[str] = set()
 
     @settings(max_examples=200, database=None, derandomize=True)
-    @given(SITUATIONS)
+    @given(situations())
     def draw(situation: Situation) -> None:
         seen.update(walk_values(situation))
 
@@ -144,13 +180,18 @@ def test_a_determinate_outcome_stays_the_same_whatever_an_unknown_fact_turns_out
 ) -> None:
     """A determinate outcome holds in every world of the situation. Learning an unknown fact
     keeps only some of those worlds, so the outcome must hold in all that remain: if it
-    changed, the engine would have read the unknown as one particular value (as false)."""
-    before = outcomes(ENGINE.decide(situation))
+    changed, the engine would have read the unknown as one particular value (as false).
+    Likewise a violation the situation already shows (or rules out) stays shown."""
+    before = ENGINE.decide(situation)
     for learned, filled in _filled(situation, data):
-        after = outcomes(ENGINE.decide(filled))
-        for pair, was in before.items():
+        after = ENGINE.decide(filled)
+        for duty in before.duties:
+            pair, was = f"{duty.actor}/{duty.action}", duty.outcome
             if was in DETERMINATE:
-                assert after.get(pair, ABSENT) == was, f"{pair} was {was}; with {learned}"
+                assert outcome(after, pair) == was, f"{pair} was {was}; with {learned}"
+                now = after.duty(duty.actor, duty.action)
+                if duty.violation is not None and now is not None:
+                    assert now.violation == duty.violation, f"{pair} violation; with {learned}"
 
 
 @settings(max_examples=examples(40))
@@ -168,6 +209,44 @@ def test_a_pair_the_law_does_not_speak_to_stays_silent_whatever_an_unknown_fact_
         after = outcomes(ENGINE.decide(filled))
         for pair in silent:
             assert pair not in after, f"{pair} was absent; with {learned} it is {after[pair]}"
+
+
+def _related(hole: str, fact: str) -> bool:
+    """Whether learning ``hole`` (a contract path) is learning ``fact``, part of it, or an
+    object or list that holds it."""
+    return any(
+        a == b or a.startswith(b + ".") or a.startswith(b + "[]")
+        for a, b in ((hole, fact), (fact, hole))
+    )
+
+
+@settings(max_examples=examples(40))
+@given(situation=SITUATIONS, data=st.data())
+def test_an_indeterminate_outcome_is_decided_only_by_the_facts_it_names(
+    situation: Situation, data: st.DataObject
+) -> None:
+    """``missing_facts`` lists the unknown facts that would decide an indeterminate duty (a
+    field officer asks for them). Learning a fact it does not name must leave it undecided:
+    otherwise the list left out a fact that decides it."""
+    found = holes(situation)
+    assume(found)
+    hole = data.draw(st.sampled_from(found), label="unknown fact")
+    learned = contract_path(hole.where)
+    before = ENGINE.decide(situation)
+    unrelated = [
+        d
+        for d in before.duties
+        if d.outcome == "indeterminate" and not any(_related(learned, m) for m in d.missing_facts)
+    ]
+    for filler in data.draw(hole.fills(), label="values it is given"):
+        after = outcomes(ENGINE.decide(fill(situation, hole, filler)))
+        for duty in unrelated:
+            pair = f"{duty.actor}/{duty.action}"
+            assert after.get(pair, ABSENT) == "indeterminate", (
+                f"{pair} depended on {list(duty.missing_facts)} and "
+                f"{[q['id'] for q in duty.open_questions]}; "
+                f"{hole.path} = {json.dumps(filler)} made it {after.get(pair, ABSENT)}"
+            )
 
 
 @pytest.mark.parametrize("path", sorted(DEFAULTS))
@@ -238,7 +317,7 @@ def test_a_situation_with_every_field_unknown_decides_nothing_about_city_propert
 
 
 @settings(max_examples=examples(30))
-@given(silent_about("agents", "location", boundaries=BOUNDARIES))
+@given(silent_about(SITUATIONS, "agents", "location"))
 @example({"agents": {"purpose": "unknown", "agencies": None}, "location": {"kind": "unknown"}})
 def test_a_situation_silent_about_the_agents_and_the_place_decides_nothing_about_city_property(
     situation: Situation,
@@ -249,7 +328,7 @@ def test_a_situation_silent_about_the_agents_and_the_place_decides_nothing_about
 
 
 @settings(max_examples=examples(20))
-@given(silent_about("agents", boundaries=BOUNDARIES))
+@given(silent_about(SITUATIONS, "agents"))
 def test_a_situation_silent_about_the_agents_decides_nothing_about_city_property(
     situation: Situation,
 ) -> None:
@@ -259,7 +338,7 @@ def test_a_situation_silent_about_the_agents_decides_nothing_about_city_property
 
 
 @settings(max_examples=examples(20))
-@given(silent_about("location", boundaries=BOUNDARIES))
+@given(silent_about(SITUATIONS, "location"))
 def test_a_situation_silent_about_the_place_decides_nothing_about_using_it(
     situation: Situation,
 ) -> None:
@@ -320,6 +399,27 @@ def test_answering_an_open_question_never_undecides_and_decides_what_it_alone_le
             if decided is not None:
                 assert any(f"reading: {question} = {answer}" in b for b in decided.because), pair
     assert set(now) <= set(outcomes(before))
+
+
+@settings(max_examples=examples(30))
+@given(situation=SITUATIONS, answered=st.sampled_from(ANSWERS))
+def test_an_indeterminate_outcome_is_decided_only_by_the_questions_it_names(
+    readings_dir: Path, situation: Situation, answered: tuple[str, str]
+) -> None:
+    """``open_questions`` lists the legal questions that would decide an indeterminate duty
+    (what the City Attorney is asked). Answering one it does not name leaves it undecided."""
+    question, answer = answered
+    after = outcomes(engine_answering(readings_dir, question, answer).decide(situation))
+    for duty in ENGINE.decide(situation).duties:
+        pair = f"{duty.actor}/{duty.action}"
+        if duty.outcome == "indeterminate" and question not in {
+            q["id"] for q in duty.open_questions
+        }:
+            assert after.get(pair, ABSENT) == "indeterminate", (
+                f"{pair} depended on {list(duty.missing_facts)} and "
+                f"{[q['id'] for q in duty.open_questions]}; answering {question} = {answer} "
+                f"made it {after.get(pair, ABSENT)}"
+            )
 
 
 # -- 5. valid input, well-formed output ---------------------------------------------------------
@@ -401,6 +501,79 @@ def _unknown(path: str, unknown: set[str]) -> bool:
         path == u or path.startswith(u + ".") or path.startswith(u + "[]") or u.startswith(path)
         for u in unknown
     )
+
+
+@settings(max_examples=examples(30))
+@given(SITUATIONS)
+def test_every_conflict_is_a_higher_instrument_overriding_a_lower_one_that_says_otherwise(
+    situation: Situation,
+) -> None:
+    """Precedence: federal over state over City ordinance over executive order, the later
+    over the earlier within a level; an override is reported only between two different
+    determinate outcomes, and on a determinate duty the prevailing outcome is the duty's."""
+    decision = ENGINE.decide(situation)
+    ranks = {i.id: i.rank for i in POLICY.instruments}
+    for conflict in decision.conflicts:
+        (high, _, high_outcome), (low, _, low_outcome) = conflict.prevailing, conflict.overridden
+        assert ranks[high] > ranks[low], conflict
+        assert high_outcome != low_outcome and {high_outcome, low_outcome} <= set(DETERMINATE)
+        duty = decision.duty(conflict.actor, conflict.action)
+        assert duty is not None, conflict
+        if duty.outcome != "indeterminate":
+            assert duty.outcome == high_outcome, conflict
+
+
+@settings(max_examples=examples(30))
+@given(SITUATIONS)
+def test_only_rules_in_force_on_the_day_in_denver_are_applied(situation: Situation) -> None:
+    """The law applied is the law in force on the situation's day in Denver (a time without
+    an offset is Denver time; ``at`` absent means today)."""
+    at = situation.get("at")
+    moment = datetime.now(DENVER) if at is None else datetime.fromisoformat(at)
+    day = (
+        moment.replace(tzinfo=DENVER) if moment.tzinfo is None else moment.astimezone(DENVER)
+    ).date()
+    in_force = {r.id for r in POLICY.rules if r.in_force_from <= day <= r.in_force_until}
+    decision = ENGINE.decide(situation)
+    for duty in decision.duties:
+        assert set(duty.rules) <= in_force, (day, duty.rules)
+    for conflict in decision.conflicts:
+        assert {conflict.prevailing[1], conflict.overridden[1]} <= in_force, (day, conflict)
+
+
+@settings(max_examples=examples(30))
+@given(situation=SITUATIONS, data=st.data())
+def test_the_order_of_list_items_does_not_change_any_outcome(
+    situation: Situation, data: st.DataObject
+) -> None:
+    """Lists (agencies, activities, requests, injuries, personnel, alleged crimes) are sets of
+    facts: shuffling them, at any depth, changes no outcome and no missing fact."""
+    shuffled = data.draw(_shuffled(situation), label="shuffled")
+    before, after = ENGINE.decide(situation), ENGINE.decide(shuffled)
+    assert outcomes(before) == outcomes(after)
+    for duty in before.duties:
+        other = after.duty(duty.actor, duty.action)
+        assert other is not None and set(other.missing_facts) == set(duty.missing_facts)
+
+
+def _shuffled(value: Any) -> st.SearchStrategy[Any]:
+    if isinstance(value, dict):
+        return st.fixed_dictionaries({k: _shuffled(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return st.tuples(*(_shuffled(v) for v in value)).flatmap(st.permutations)
+    return st.just(value)
+
+
+@settings(max_examples=examples(20))
+@given(SITUATIONS)
+def test_a_decision_is_a_function_of_the_situation_alone(situation: Situation) -> None:
+    """Deciding again, and deciding without the engine's memo of earlier resolutions, gives
+    the same decision, word for word."""
+    fresh = Engine(POLICY)
+    fresh.memoize = False
+    decisions = [ENGINE.decide(situation), ENGINE.decide(situation), fresh.decide(situation)]
+    texts = [{k: v for k, v in d.to_dict().items() if k != "as_of"} for d in decisions]
+    assert texts[0] == texts[1] == texts[2]
 
 
 # -- 6. invalid input ---------------------------------------------------------------------------
