@@ -281,31 +281,6 @@ def contract_path(where: tuple[Key, ...]) -> str:
     return text.removesuffix("[]")
 
 
-def walk_values(situation: Situation) -> dict[str, list[object]]:
-    """Every set value of a situation by contract path (list elements under the list's path)."""
-    found: dict[str, list[object]] = {}
-    _walk_values(situation, contract.SITUATION, found)
-    return found
-
-
-def _walk_values(facts: dict[str, Any], node: Field, found: dict[str, list[object]]) -> None:
-    for key, current in facts.items():
-        child = node.by_name[key]
-        if current is None:
-            continue
-        if child.kind == "object":
-            found.setdefault(child.path, []).append("{}")
-            _walk_values(current, child, found)
-        elif child.kind == "object_list":
-            found.setdefault(child.path, []).append(f"[{len(current)}]")
-            for item in current:
-                _walk_values(item, child, found)
-        elif child.kind == "enum_list":
-            found.setdefault(child.path, []).extend(current)
-        else:
-            found.setdefault(child.path, []).append(current)
-
-
 # -- invalid situations ----------------------------------------------------------------------
 
 #: Values of the wrong JSON type for each kind of field (a wrong *value* of the right type,

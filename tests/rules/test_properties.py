@@ -54,7 +54,6 @@ from .strategies import (
     invalid_situations,
     silent_about,
     situations,
-    walk_values,
 )
 
 ENGINE = default_engine()
@@ -135,7 +134,9 @@ def outcome(decision: Decision, pair: str) -> str:
 
 def test_the_generated_situations_draw_every_field_and_every_value_of_the_contract() -> None:
     """The strategies' source schema has every path of ``contract.FIELDS`` with its kind, and
-    every enumerated value (and true and false) is among the values drawn."""
+    every enumerated value (and true and false) is among the values drawn. ``Generator``
+    records each field as it builds the strategy that draws it, so this is what is drawn;
+    a field of a kind it cannot generate fails the build itself."""
     generator = Generator()
     generator.obj(contract.SITUATION)
     assert generator.kinds == {path: f.kind for path, f in contract.FIELDS.items()}
@@ -144,20 +145,6 @@ def test_the_generated_situations_draw_every_field_and_every_value_of_the_contra
             assert generator.values[path] == frozenset(field.values), path
         if field.kind == "bool":
             assert generator.values[path] == {True, False}, path
-
-
-def test_the_generated_situations_set_every_field() -> None:
-    """Not only in the source schema: a couple of hundred generated situations set, between
-    them, every field of the contract (at every depth, list items included)."""
-    seen: set[str] = set()
-
-    @settings(max_examples=200, database=None, derandomize=True)
-    @given(situations())
-    def draw(situation: Situation) -> None:
-        seen.update(walk_values(situation))
-
-    draw()
-    assert set(contract.FIELDS) - seen == set()
 
 
 # -- 1. unknown is "either value", never false ------------------------------------------------
