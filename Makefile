@@ -8,7 +8,7 @@ export EO152_DATA_DIR ?= $(CURDIR)/var
 export HYPOTHESIS_PROFILE ?= ci
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: setup run test lint typecheck pytest pytest-postgres policy scenarios bench
+.PHONY: setup postgis run test lint typecheck pytest pytest-postgres policy scenarios bench bench-places
 
 $(BIN)/eo152: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,7 +16,16 @@ $(BIN)/eo152: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/eo152
+setup: $(BIN)/eo152 postgis
+
+# PostGIS for benchmarks/places.py, from Debian's packages; skipped when present, and when
+# this is not a Debian machine run as root (the benchmark then says PostGIS was skipped).
+POSTGIS_PACKAGE := postgresql-15-postgis-3
+postgis:
+	@if dpkg -s $(POSTGIS_PACKAGE) >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(POSTGIS_PACKAGE); \
+	else echo "$(POSTGIS_PACKAGE) is not installed (needs root and apt-get); benchmarks/places.py skips PostGIS"; fi
 
 run: setup
 	$(BIN)/eo152 init
@@ -48,3 +57,6 @@ scenarios:
 bench: setup
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/decide.py
+
+bench-places: setup
+	$(BIN)/python benchmarks/places.py

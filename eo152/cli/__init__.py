@@ -17,6 +17,7 @@ from ..datadir import init as init_data_dir
 from . import policy
 from ._output import console, fail
 from .decide import decide
+from .places import app as places_app
 
 app = typer.Typer(
     name="eo152",
@@ -25,6 +26,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+
+app.add_typer(places_app, name="places")
 
 
 @app.callback()

@@ -9,7 +9,7 @@ from typing import Any, NoReturn
 from rich.console import Console
 
 console = Console()
-error_console = Console(stderr=True)
+error_console = Console(stderr=True, soft_wrap=True)  # messages stay one line each
 
 
 def fail(message: str, status: int = 2) -> NoReturn:

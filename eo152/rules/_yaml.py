@@ -37,7 +37,12 @@ def load(path: Path, display: str | None = None) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark
         line = mark.line + 1 if mark else 1
-        raise PolicyError([(Location(name, line), f"not valid YAML: {error.problem}")]) from None
+        hint = ""
+        if error.problem and "expected ',' or ']', but got '['" in error.problem:
+            hint = " (a list of values inside [...] needs the conditions one per line: '- ...')"
+        raise PolicyError(
+            [(Location(name, line), f"not valid YAML: {error.problem}{hint}")]
+        ) from None
     except (OSError, UnicodeDecodeError) as error:
         raise PolicyError([(Location(name, 1), f"cannot read: {error}")]) from None
     if node is None:
@@ -77,6 +82,15 @@ def _scalar(node: yaml.Node) -> Any:
         return loader.construct_object(node, deep=True)
     finally:
         loader.dispose()
+
+
+def plain(value: Any) -> Any:
+    """The same data as plain dicts and lists (for printing it back as YAML)."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    return value
 
 
 def line_of(value: Any, key: str | None = None, default: int = 1) -> int:

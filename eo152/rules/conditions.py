@@ -48,6 +48,14 @@ class ConditionError(ValueError):
     """A condition that cannot be read; the loader adds file and line."""
 
 
+class TermError(ConditionError):
+    """A problem inside a defined term: reported once, at the term, not at each use."""
+
+    def __init__(self, term: str, error: ConditionError) -> None:
+        self.term = term
+        super().__init__(f"defined term {term!r}: {error}")
+
+
 @dataclass(frozen=True)
 class Atom:
     """One test on the facts: the unit the engine evaluates and splits on.
@@ -85,9 +93,12 @@ class Node:
 class Parser:
     """Turns condition YAML into trees of atoms, checking every fact and value on the way."""
 
-    def __init__(self, definitions: dict[str, Any], questions: dict[str, tuple[str, ...]]) -> None:
-        self.definitions = definitions
+    def __init__(
+        self, definitions: dict[str, tuple[object, Any]], questions: dict[str, tuple[str, ...]]
+    ) -> None:
+        self.definitions = {name: source for name, (_where, source) in definitions.items()}
         self.questions = questions
+        self.broken_terms: set[str] = set()
         self._expanding: list[str] = []
 
     def parse(self, source: Any, item: contract.Field | None = None) -> Node:
@@ -157,6 +168,10 @@ class Parser:
         self._expanding.append(name)
         try:
             return self.parse(self.definitions[name], item)
+        except TermError:
+            raise
+        except ConditionError as error:
+            raise TermError(name, error) from None
         finally:
             self._expanding.pop()
 

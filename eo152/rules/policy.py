@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import _yaml
-from .conditions import ConditionError, Node, Parser
+from .conditions import ConditionError, Node, Parser, TermError
 from .errors import Location, PolicyError
 from .vocab import ACTIONS, CONFIDENCE, LEVELS, OUTCOMES
 
@@ -235,6 +235,7 @@ def load_policy(root: Path = DEFAULT_POLICY_DIR) -> Policy:
         terms = dict(shared)
         terms.update(_load_definitions(folder / "definitions.yaml", root, problems))
         parser = Parser(terms, questions)
+        _check_terms(parser, terms, problems)
         rules = _load_rules(folder / "rules.yaml", root, header, parser, problems, cross_cites)
         tests = folder / "tests.yaml"
         policy.instruments.append(
@@ -253,7 +254,7 @@ def load_policy(root: Path = DEFAULT_POLICY_DIR) -> Policy:
                 (where, f"cites '{cite}': no section {section!r} in instrument {other!r}")
             )
     if problems:
-        raise PolicyError(problems)
+        raise PolicyError(list(dict.fromkeys(problems)))  # a shared term's problem once
     policy.instruments.sort(key=lambda i: i.rank, reverse=True)
     return policy
 
@@ -273,7 +274,22 @@ def _load_definitions(
         reader.problem(1, "definitions are a mapping of term: condition")
         data = {}
     problems.extend(reader.problems)
-    return dict(data)
+    return {name: (reader.at(_yaml.line_of(data, name)), value) for name, value in data.items()}
+
+
+def _check_terms(
+    parser: Parser, terms: dict[str, Any], problems: list[tuple[Location, str]]
+) -> None:
+    """Parse every defined term once, so a bad term is reported at its own line."""
+    for name, (where, source) in terms.items():
+        try:
+            parser.parse(source)
+        except ConditionError as error:
+            if isinstance(error, TermError) and error.term in parser.broken_terms:
+                continue  # it uses a term already reported
+            if name not in parser.broken_terms:
+                parser.broken_terms.add(name)
+                problems.append((where, f"{name}: {error}"))
 
 
 def _load_instrument(
@@ -465,6 +481,10 @@ def _load_rules(
 def _condition(reader: _Reader, parser: Parser, data: Any, key: str) -> Node | None:
     try:
         return parser.parse(data[key])
+    except TermError as error:
+        if error.term not in parser.broken_terms:  # a term's problem is reported once, at the term
+            reader.problem(_yaml.line_of(data, key), f"{key}: {error}")
+        return None
     except ConditionError as error:
         reader.problem(_yaml.line_of(data, key), f"{key}: {error}")
         return None
@@ -547,7 +567,7 @@ def _rule(
         changes_if=changes_if,
         readings=tuple(readings),
         where=reader.at(line),
-        source={k: data[k] for k in ("when", "unless", "violation") if k in data},
+        source={k: _yaml.plain(data[k]) for k in ("when", "unless", "violation") if k in data},
     )
 
 

@@ -111,7 +111,8 @@ def _run_case(
         result.problems.append(f"the situation is not valid: {invalid}")
         return result
     for duty in decision.duties:
-        outcome.exercised.update(duty.rules)
+        if duty.outcome != "indeterminate":  # a rule only possibly applying is not exercised
+            outcome.exercised.update(duty.rules)
     for conflict in decision.conflicts:
         outcome.exercised.update((conflict.prevailing[1], conflict.overridden[1]))
     result.problems.extend(_check(case, decision))
