@@ -207,12 +207,24 @@ class Hole:
         if self.in_list or self.field.kind in ("enum", "bool"):
             domain = (True, False) if self.field.kind == "bool" else self.field.values
             return st.just(list(domain))
-        return _values_of(self.field.path).map(lambda v: [v])
+        return _values_of(self.field.path).map(lambda v: [_leave_defaults(v, self.field)])
 
 
 @cache
 def _values_of(path: str) -> st.SearchStrategy[Any]:
     return Generator().value(contract.FIELDS[path])
+
+
+def _leave_defaults(value: Any, node: Field) -> Any:
+    """A generated object without the facts that have a default (``conditions.DEFAULTS``):
+    absent they are not unknown, so setting them is not learning an unknown fact."""
+    if node.kind != "object" or not isinstance(value, dict):
+        return value
+    return {
+        k: _leave_defaults(v, node.by_name[k])
+        for k, v in value.items()
+        if node.by_name[k].path not in DEFAULTS
+    }
 
 
 #: Not facts of the encounter: ``at`` absent means "decide as of now", not "unknown".
