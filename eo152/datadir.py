@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .config import Settings
+from .ledger import LedgerSettings
+from .ledger import initialize as initialize_ledger
 
 if TYPE_CHECKING:
     from . import places
@@ -17,6 +19,11 @@ def init(settings: Settings) -> list[str]:
         existed = folder.exists()
         folder.mkdir(parents=True, exist_ok=True)
         done.append(f"{'kept' if existed else 'created'} {folder}")
+    # The ledger's signing key, evidence folder and tables; the log itself stays empty.
+    done.extend(
+        initialize_ledger(LedgerSettings.from_env(settings.data_dir, settings.database_url))
+    )
+
     from . import places  # here, so that commands other than init start without numpy & co.
 
     done.extend(_places_lines(places.import_defaults(settings)))

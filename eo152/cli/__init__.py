@@ -14,7 +14,7 @@ import typer
 
 from ..config import Settings
 from ..datadir import init as init_data_dir
-from . import policy
+from . import evidence, ledger, policy
 from ._output import console, fail
 from .decide import decide
 from .places import app as places_app
@@ -28,6 +28,10 @@ app = typer.Typer(
 )
 
 app.add_typer(places_app, name="places")
+
+
+app.add_typer(ledger.app, name="ledger")
+app.add_typer(evidence.app, name="evidence")
 
 
 @app.callback()

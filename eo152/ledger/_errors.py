@@ -1,0 +1,82 @@
+"""What can go wrong with evidence and the log, named after the problem.
+
+::
+
+    LedgerError
+    ├── BadEvidence            a file that cannot be taken in (bad input: exit status 2)
+    │   ├── EvidenceEmpty
+    │   ├── EvidenceTooLarge
+    │   └── EvidenceUnreadable
+    ├── EvidenceNotFound       no stored file has that digest
+    ├── LedgerNotInitialized   no signing key yet: run ``eo152 init``
+    ├── DatabaseUnavailable    DATABASE_URL cannot be opened
+    ├── BadDocument            a receipt, tree head or bundle that cannot be read (exit 2)
+    └── VerificationFailed     something does not match what was recorded (exit 1)
+        ├── EvidenceHashMismatch
+        ├── EvidenceMissing
+        ├── InvalidProof
+        ├── InvalidSignature
+        └── LogInconsistent
+"""
+
+from __future__ import annotations
+
+
+class LedgerError(Exception):
+    """Every problem this package reports."""
+
+
+class BadEvidence(LedgerError):
+    """A file that cannot be taken in as evidence; nothing was stored."""
+
+
+class EvidenceEmpty(BadEvidence):
+    pass
+
+
+class EvidenceTooLarge(BadEvidence):
+    pass
+
+
+class EvidenceUnreadable(BadEvidence):
+    """Missing, not a regular file (a device, a folder), unreadable, or a path with ``..``."""
+
+
+class EvidenceNotFound(LedgerError):
+    pass
+
+
+class LedgerNotInitialized(LedgerError):
+    pass
+
+
+class DatabaseUnavailable(LedgerError):
+    pass
+
+
+class BadDocument(LedgerError):
+    """A receipt, consistency document or bundle that is not in the expected form."""
+
+
+class VerificationFailed(LedgerError):
+    """A check found something that does not match what was recorded."""
+
+
+class EvidenceHashMismatch(VerificationFailed):
+    pass
+
+
+class EvidenceMissing(VerificationFailed):
+    """A file the log says was stored is not there."""
+
+
+class InvalidProof(VerificationFailed):
+    pass
+
+
+class InvalidSignature(VerificationFailed):
+    pass
+
+
+class LogInconsistent(VerificationFailed):
+    """The stored log does not agree with itself or with a tree head it signed."""

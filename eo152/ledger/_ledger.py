@@ -1,0 +1,253 @@
+"""The ledger of one data folder: its key, its evidence folder and its log in the database.
+
+This is the one place the CLI (and later the web app) talks to. Everything stored lives
+under the settings' data folder and database; two data folders share nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from ._db import Database, node_from_key, node_key
+from ._entries import CustodyEvent, EvidenceRegistered, RecordChanged, now
+from ._errors import (
+    EvidenceHashMismatch,
+    EvidenceMissing,
+    LedgerNotInitialized,
+    LogInconsistent,
+)
+from ._files import BlobStore, FolderStore, hash_stream, open_regular
+from ._log import MerkleLog
+from ._media import detect_media_type
+from ._merkle import Node
+from ._note import Signer
+from ._receipt import Receipt
+from ._verify import Report, replay
+
+DEFAULT_MAX_BYTES = 8 << 30
+"""Largest evidence file taken in, unless ``EO152_EVIDENCE_MAX_BYTES`` says otherwise."""
+
+
+@dataclass(frozen=True)
+class LedgerSettings:
+    """Where one ledger keeps its things, from the project settings and the environment."""
+
+    data_dir: Path
+    database_url: str
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @classmethod
+    def from_env(
+        cls, data_dir: Path, database_url: str, environ: Mapping[str, str] | None = None
+    ) -> LedgerSettings:
+        env = os.environ if environ is None else environ
+        limit = env.get("EO152_EVIDENCE_MAX_BYTES")
+        if limit is not None and not limit.isdigit():
+            raise ValueError(f"EO152_EVIDENCE_MAX_BYTES must be a number of bytes, not {limit!r}")
+        return cls(data_dir, database_url, int(limit) if limit else DEFAULT_MAX_BYTES)
+
+    @property
+    def key_file(self) -> Path:
+        return self.data_dir / "ledger" / "log.key"
+
+    @property
+    def evidence_dir(self) -> Path:
+        return self.data_dir / "evidence"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A stored file as its ``evidence.registered`` entry describes it."""
+
+    sha256: str
+    size: int
+    media_type: str
+    detected_media_type: str
+    added_by: str
+    added_at: str
+    incident: str | None
+
+
+def initialize(settings: LedgerSettings, origin: str | None = None) -> list[str]:
+    """Create the signing key, the evidence folder and the tables; append nothing."""
+    done = []
+    key_file = settings.key_file
+    if key_file.exists():
+        done.append(f"kept {key_file}")
+    else:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        signer = Signer.generate(origin or f"eo152.local/ledger/{secrets.token_hex(4)}")
+        # Created readable by its owner only, and never overwritten: it signs every head.
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(signer.encode() + "\n")
+        done.append(f"created {key_file} (log {signer.name})")
+    existed = settings.evidence_dir.exists()
+    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    done.append(f"{'kept' if existed else 'created'} {settings.evidence_dir}")
+    db = Database(settings.database_url)
+    try:
+        existed = db.has_schema()
+        db.create_schema()
+    finally:
+        db.close()
+    done.append(f"{'kept' if existed else 'created'} the ledger tables")
+    return done
+
+
+class Ledger:
+    def __init__(self, settings: LedgerSettings, db: Database, signer: Signer) -> None:
+        self.settings = settings
+        self.db = db
+        self.signer = signer
+        self.store: BlobStore = FolderStore(settings.evidence_dir)
+        self.log = MerkleLog(db, signer.verifier, signer)
+
+    @classmethod
+    def open(cls, settings: LedgerSettings) -> Ledger:
+        try:
+            signer = Signer.decode(settings.key_file.read_text())
+        except FileNotFoundError as error:
+            raise LedgerNotInitialized(
+                f"no ledger key at {settings.key_file}: run `eo152 init` first"
+            ) from error
+        db = Database(settings.database_url)
+        if not db.has_schema():
+            db.close()
+            raise LedgerNotInitialized("the ledger tables do not exist: run `eo152 init` first")
+        return cls(settings, db, signer)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def add_evidence(
+        self,
+        path: Path,
+        actor: str,
+        incident: str | None = None,
+        media_type: str | None = None,
+    ) -> tuple[Evidence, Receipt]:
+        """Store a file under its SHA-256 and log it; a refused file leaves nothing behind."""
+        with open_regular(path) as source:
+            blob = self.store.put(source, self.settings.max_bytes)
+        detected = detect_media_type(blob.head)
+        entry = EvidenceRegistered(
+            blob.sha256, blob.size, media_type or detected, detected, actor, now(), incident
+        )
+        receipt = self.log.append(entry.to_entry())
+        evidence = Evidence(
+            entry.sha256,
+            entry.size,
+            entry.media_type,
+            detected,
+            actor,
+            entry.at,
+            incident,
+        )
+        return evidence, receipt
+
+    def record(self, event: CustodyEvent | RecordChanged) -> Receipt:
+        return self.log.append(event.to_entry())
+
+    def fetch_evidence(self, digest: str, out: BinaryIO, actor: str) -> Receipt:
+        """Copy a stored file into ``out`` and log that ``actor`` downloaded it."""
+        with self.store.open(digest) as source:
+            shutil.copyfileobj(source, out)
+        return self.record(CustodyEvent("downloaded", digest, actor, now()))
+
+    def verify(self, progress: Callable[[int], None] | None = None) -> Report:
+        """Check the whole log, every stored subtree, every head and every file.
+
+        ``progress`` is called with each entry index as it is checked.
+        """
+        with self.db.snapshot():
+            return self._verify(progress)
+
+    def _verify(self, progress: Callable[[int], None] | None) -> Report:
+        size = self.log.tree_size
+        stored = StoredTree(self.log.stored_nodes(0, (1 << 63) - 1))
+
+        def on_leaf(index: int, completed: list[tuple[Node, bytes]]) -> None:
+            stored.check(index, completed)
+            if progress:
+                progress(index)
+
+        report = replay(
+            self.log.entries(),
+            self.log.heads(),
+            self.signer.verifier,
+            on_leaf,
+            self._check_registered,
+        )
+        if report.tree_size != size:
+            raise LogInconsistent(
+                f"the log says it holds {size} entries; {report.tree_size} are stored"
+            )
+        if size and self.log.head() != self.log.last_issued_head():
+            raise LogInconsistent("the log's current tree head is not the last one it issued")
+        stored.check_no_strays()
+        self._check_stored_files()
+        report.checks = [
+            f"{size} entries rebuild the tree and its stored subtrees",
+            f"root hash {report.root_hash.hex()}",
+            f"{report.heads} signed tree heads match the tree at their size",
+            f"{report.files} registered files are present with their recorded size",
+            "every stored file hashes to its name",
+        ]
+        return report
+
+    def _check_registered(self, index: int, digest: str, size: int) -> None:
+        stored = self.store.size(digest)
+        if stored is None:
+            raise EvidenceMissing(f"entry {index}: the file {digest} is missing")
+        if stored != size:
+            raise EvidenceHashMismatch(
+                f"entry {index}: the file {digest} has {stored} bytes, {size} were recorded"
+            )
+
+    def _check_stored_files(self) -> None:
+        for digest in self.store.digests():
+            with self.store.open(digest) as stored:
+                actual, _ = hash_stream(stored)
+            if actual != digest:
+                raise EvidenceHashMismatch(
+                    f"the stored file {digest} has changed: its bytes hash to {actual}"
+                )
+
+
+class StoredTree:
+    """Compares the stored perfect subtrees with the ones a replay recomputes, streaming.
+
+    Stored subtrees come in key order (first leaf covered, then level); a subtree starting
+    at leaf ``i`` is read when the replay reaches ``i`` and waits until the replay completes
+    it, so at most O(log n) wait at any time.
+    """
+
+    def __init__(self, rows: Iterator[tuple[int, bytes]]) -> None:
+        self.rows = rows
+        self.next_row = next(rows, None)
+        self.waiting: dict[Node, bytes] = {}
+
+    def check(self, index: int, completed: list[tuple[Node, bytes]]) -> None:
+        limit = node_key(0, index + 1)
+        while self.next_row is not None and self.next_row[0] < limit:
+            self.waiting[node_from_key(self.next_row[0])] = self.next_row[1]
+            self.next_row = next(self.rows, None)
+        for node, digest in completed:
+            if self.waiting.pop(node, None) != digest:
+                if node[0] == 0:
+                    raise LogInconsistent(f"entry {index}: the stored leaf hash does not match it")
+                raise LogInconsistent(f"the stored subtree {node} is missing or does not match")
+
+    def check_no_strays(self) -> None:
+        stray = next(iter(self.waiting), None)
+        if stray is None and self.next_row is not None:
+            stray = node_from_key(self.next_row[0])
+        if stray is not None:
+            raise LogInconsistent(f"the stored tree has a stray subtree {stray}")

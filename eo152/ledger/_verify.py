@@ -1,0 +1,123 @@
+"""Recomputing the log from its entries and checking everything stored against it.
+
+The same replay serves the database (``eo152 ledger verify``) and an exported bundle
+(``eo152 ledger verify --bundle``): entries are read in order, hashed, folded into the tree
+one at a time (memory O(log n)), and every signed tree head is compared with the tree as
+it was at that size. A head that matches the replayed tree at its size is consistent
+with the current tree, whatever happened in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from . import _merkle as merkle
+from ._entries import registered_file
+from ._errors import BadDocument, InvalidSignature, LogInconsistent
+from ._log import TreeHead
+from ._note import Verifier, open_checkpoint
+
+FileCheck = Callable[[int, str, int], None]
+"""Called with (entry index, sha256, size) for every file an entry registers."""
+
+
+@dataclass
+class Report:
+    """What a verification looked at; it is returned only when everything matched."""
+
+    tree_size: int = 0
+    root_hash: bytes = merkle.EMPTY_ROOT
+    heads: int = 0
+    files: int = 0
+    checks: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "ok": True,
+            "tree_size": self.tree_size,
+            "root_hash": self.root_hash.hex(),
+            "tree_heads_checked": self.heads,
+            "files_checked": self.files,
+            "checks": self.checks,
+        }
+
+
+def check_head(head: TreeHead, verifier: Verifier) -> None:
+    try:
+        checkpoint = open_checkpoint(head.checkpoint, verifier)
+    except (InvalidSignature, BadDocument) as error:
+        raise InvalidSignature(f"tree head of {head.tree_size} entries: {error}") from error
+    if (checkpoint.tree_size, checkpoint.root_hash) != (head.tree_size, head.root_hash):
+        raise LogInconsistent(
+            f"tree head of {head.tree_size} entries: its signed checkpoint says "
+            f"{checkpoint.tree_size} entries and root {checkpoint.root_hash.hex()}"
+        )
+
+
+def _registered(index: int, entry: str) -> tuple[str, int] | None:
+    # Most entries are custody events; only parse those that can register a file.
+    if '"evidence.registered"' not in entry:
+        return None
+    try:
+        return registered_file(entry)
+    except ValueError as error:  # JSONDecodeError is a ValueError
+        raise LogInconsistent(f"entry {index} is not a valid evidence entry: {error}") from error
+
+
+def replay(
+    entries: Iterable[tuple[int, str]],
+    heads: Iterable[TreeHead],
+    verifier: Verifier,
+    on_leaf: Callable[[int, list[tuple[merkle.Node, bytes]]], None] | None = None,
+    on_file: FileCheck | None = None,
+) -> Report:
+    """Check entries and heads together; raise at the first thing that does not match.
+
+    ``on_leaf`` sees each entry's index and the perfect subtrees its leaf completes.
+    """
+    report = Report()
+    frontier = merkle.Frontier()
+    pending = iter(heads)
+    head = _next_head(pending, verifier, report)
+    for index, entry in entries:
+        if index != frontier.size:
+            raise LogInconsistent(f"entry {frontier.size} is missing (next stored is {index})")
+        completed = frontier.push(merkle.leaf_hash(entry.encode()))
+        if on_leaf:
+            on_leaf(index, completed)
+        registered = _registered(index, entry) if on_file else None
+        if registered and on_file:
+            on_file(index, *registered)
+            report.files += 1
+        while head and head.tree_size == frontier.size:
+            _compare(head, frontier)
+            head = _next_head(pending, verifier, report)
+        if head and head.tree_size < frontier.size:
+            raise LogInconsistent(f"the tree head of {head.tree_size} entries is out of order")
+    if head and head.tree_size == 0:
+        _compare(head, frontier)
+        head = _next_head(pending, verifier, report)
+    if head:
+        raise LogInconsistent(
+            f"a signed tree head covers {head.tree_size} entries; "
+            f"only {frontier.size} entries are stored"
+        )
+    report.tree_size, report.root_hash = frontier.size, frontier.root()
+    return report
+
+
+def _next_head(pending: Iterator[TreeHead], verifier: Verifier, report: Report) -> TreeHead | None:
+    head = next(pending, None)
+    if head is not None:
+        check_head(head, verifier)
+        report.heads += 1
+    return head
+
+
+def _compare(head: TreeHead, frontier: merkle.Frontier) -> None:
+    if head.root_hash != frontier.root():
+        raise LogInconsistent(
+            f"the tree head of {head.tree_size} entries does not match the entries stored: "
+            "an entry up to that point was changed, removed or reordered"
+        )

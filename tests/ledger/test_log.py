@@ -1,0 +1,142 @@
+"""The log in the database: receipts, proofs, tree heads, several processes appending."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from pathlib import Path
+
+import pytest
+
+from eo152.ledger import (
+    CustodyEvent,
+    Ledger,
+    LedgerSettings,
+    RecordChanged,
+    verify_consistency,
+    verify_receipt,
+)
+from eo152.ledger._merkle import EMPTY_ROOT, Frontier, leaf_hash
+
+pytestmark = pytest.mark.db
+
+DIGEST = "ab" * 32
+
+
+def _event(i: int) -> str:
+    return CustodyEvent(
+        "viewed", DIGEST, f"officer-{i}", f"2026-03-01T00:00:{i % 60:02d}Z"
+    ).to_entry()
+
+
+def test_an_empty_log_has_the_empty_root_and_a_signed_head(ledger: Ledger) -> None:
+    head = ledger.log.head()
+    assert (head.tree_size, head.root_hash) == (0, EMPTY_ROOT)
+    assert head.checkpoint.startswith("eo152.test/ledger\n0\n")
+
+
+def test_each_receipt_proves_its_entry_in_the_head_it_was_issued_with(ledger: Ledger) -> None:
+    receipts = [ledger.log.append(_event(i)) for i in range(9)]
+    for index, receipt in enumerate(receipts):
+        assert (receipt.leaf_index, receipt.tree_size) == (index, index + 1)
+        assert receipt.leaf_hash == leaf_hash(receipt.entry.encode())
+        verify_receipt(receipt, ledger.signer.verifier)
+    frontier = Frontier()
+    for receipt in receipts:
+        frontier.push(receipt.leaf_hash)
+    assert ledger.log.head().root_hash == frontier.root()
+
+
+def test_a_batch_append_gives_consecutive_indexes_and_one_head(ledger: Ledger) -> None:
+    ledger.log.append(_event(0))
+    receipts = ledger.log.append_many([_event(i) for i in range(1, 6)])
+    assert [r.leaf_index for r in receipts] == [1, 2, 3, 4, 5]
+    assert {r.tree_size for r in receipts} == {6}
+    assert [h.tree_size for h in ledger.log.heads()] == [1, 6]
+    for receipt in receipts:
+        verify_receipt(receipt)
+
+
+def test_a_later_proof_for_an_old_entry_uses_the_latest_head(ledger: Ledger) -> None:
+    ledger.log.append_many([_event(i) for i in range(13)])
+    receipt = ledger.log.prove(4)
+    assert receipt.tree_size == 13
+    verify_receipt(receipt, ledger.signer.verifier)
+
+
+def test_every_older_head_is_consistent_with_the_current_one(ledger: Ledger) -> None:
+    heads = [ledger.log.append(_event(i)) for i in range(11)]
+    current = ledger.log.head()
+    for old in heads:
+        proof = ledger.log.consistency(old.tree_size)
+        verify_consistency(
+            old.tree_size, current.tree_size, old.root_hash, current.root_hash, proof.hashes
+        )
+    assert ledger.log.consistency(0).hashes == []
+
+
+def test_proving_an_entry_that_does_not_exist_is_an_error(ledger: Ledger) -> None:
+    ledger.log.append(_event(0))
+    with pytest.raises(IndexError):
+        ledger.log.prove(1)
+    with pytest.raises(IndexError):
+        ledger.log.consistency(2)
+
+
+def test_entries_are_canonical_json_of_who_what_when_and_hashes(ledger: Ledger) -> None:
+    change = RecordChanged(
+        "incident", "I-7", "cd" * 32, "created", "intake:web", "2026-03-01T00:00:00Z"
+    )
+    receipt = ledger.record(change)
+    assert receipt.entry == (
+        '{"actor":"intake:web","at":"2026-03-01T00:00:00Z","change":"created",'
+        '"kind":"record.created","record_id":"I-7","record_sha256":"' + "cd" * 32 + '",'
+        '"record_type":"incident"}'
+    )
+
+
+def test_a_derived_copy_names_its_original() -> None:
+    event = CustodyEvent(
+        "derived",
+        "cd" * 32,
+        "tech-1",
+        "2026-03-01T00:00:00Z",
+        derived_from=DIGEST,
+        derivation="redacted",
+    )
+    assert json.loads(event.to_entry())["derived_from"] == DIGEST
+    with pytest.raises(ValueError):
+        CustodyEvent("derived", "cd" * 32, "tech-1", "2026-03-01T00:00:00Z").to_entry()
+    with pytest.raises(ValueError):
+        CustodyEvent("burned", DIGEST, "tech-1", "2026-03-01T00:00:00Z").to_entry()
+
+
+def _append_in_another_process(settings: LedgerSettings, worker: int, count: int) -> None:
+    ledger = Ledger.open(settings)
+    for i in range(count):
+        ledger.log.append(_event(worker * 1000 + i))
+    ledger.close()
+
+
+def test_appends_from_several_processes_get_every_index_exactly_once(
+    ledger: Ledger, settings: LedgerSettings
+) -> None:
+    context = multiprocessing.get_context("spawn")
+    workers = [
+        context.Process(target=_append_in_another_process, args=(settings, w, 25)) for w in range(4)
+    ]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+        assert worker.exitcode == 0
+    assert [index for index, _ in ledger.log.entries()] == list(range(100))
+    assert sorted(json.loads(e)["actor"] for _, e in ledger.log.entries()) == sorted(
+        f"officer-{w * 1000 + i}" for w in range(4) for i in range(25)
+    )
+    assert ledger.verify().tree_size == 100
+
+
+def test_the_key_file_is_private(ledger: Ledger, settings: LedgerSettings) -> None:
+    assert settings.key_file.stat().st_mode & 0o777 == 0o600
+    assert Path(settings.key_file).read_text().startswith("PRIVATE+KEY+eo152.test/ledger+")
