@@ -8,7 +8,7 @@
    and the API pay); (c) cold: ``engine.memoize = False``, so every decision resolves from
    scratch.
 2. The toy rule of ``rules-anchors.md`` §3.2 in eo152 and in its peers (``peers.py``), each
-   passing the same legal test table before it is timed.
+   passing the same legal test table before it is timed; their repeats are interleaved.
 
 Every figure is the median of repeats (the machine has 2 noisy cores): decisions per second
 and microseconds per decision. Run with ``make bench``, or ``python benchmarks/decide.py
@@ -139,6 +139,9 @@ def _describe(decisions: list[Any]) -> None:
 
 
 def toy(args: argparse.Namespace) -> list[tuple[peers.Contender, Figure | None, str]]:
+    """Each contender must pass the legal test table; then the repeats are interleaved (one
+    repeat of each contender in turn), so that a burst of load on the noisy machine falls on
+    all of them alike instead of on whichever was running."""
     contenders: list[Callable[[], peers.Contender]] = [
         peers.ours,
         peers.ours_json,
@@ -146,13 +149,20 @@ def toy(args: argparse.Namespace) -> list[tuple[peers.Contender, Figure | None, 
         *peers.PEERS,
     ]
     results: list[tuple[peers.Contender, Figure | None, str]] = []
+    batches: list[tuple[Figure, peers.Contender, list[Any]]] = []
     for make in contenders:
         contender = make()
         failures = _legal_table(contender)
         if failures:
             results.append((contender, None, "; ".join(failures)))
             continue
-        results.append((contender, _time(contender, args), "passed"))
+        batch = _batch(contender, args)
+        figure = Figure(contender.name, [], len(batch))
+        results.append((contender, figure, "passed"))
+        batches.append((figure, contender, batch))
+    for _ in range(args.repeats):
+        for figure, contender, batch in batches:
+            figure.rates.append(rate(contender.call, batch))
     return results
 
 
@@ -165,16 +175,14 @@ def _legal_table(contender: peers.Contender) -> list[str]:
     return failures
 
 
-def _time(contender: peers.Contender, args: argparse.Namespace) -> Figure:
+def _batch(contender: peers.Contender, args: argparse.Namespace) -> list[Any]:
+    """The inputs of one repeat: the test table's cases in turn, about ``args.seconds`` long."""
     inputs = [contender.prepare(situation) for situation, _ in peers.CASES]
     probe = inputs * 50
     for item in probe:  # warm-up
         contender.call(item)
     calls = int(min(100_000, max(400, rate(contender.call, probe) * args.seconds)))
-    batch = inputs * (calls // len(inputs))
-    return Figure(
-        contender.name, [rate(contender.call, batch) for _ in range(args.repeats)], len(batch)
-    )
+    return inputs * (calls // len(inputs))
 
 
 # -- report ------------------------------------------------------------------------------
@@ -202,7 +210,7 @@ def report(args: argparse.Namespace) -> None:
     print("\n## 2. The toy rule (rules-anchors.md §3.2) in eo152 and its peers\n")
     results = toy(args)
     ours = next(f for c, f, _ in results if f is not None and c.name.startswith("eo152 (warm"))
-    print(f"{_HEAD[:-1]} x eo152 (warm) |\n|---|---:|---:|---:|---:|---:|")
+    print(f"{_HEAD} rate / eo152 (warm) rate |\n|---|---:|---:|---:|---:|---:|")
     for contender, figure, status in results:
         if figure is None:
             print(f"| {contender.name} | FAILED the legal test table: {status} | | | | |")
