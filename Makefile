@@ -7,8 +7,11 @@ export EO152_DATA_DIR ?= $(CURDIR)/var
 # Property tests run derandomized here and in CI (tests/conftest.py).
 export HYPOTHESIS_PROFILE ?= ci
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 8152
+CHROMIUM := /usr/bin/chromium
 
-.PHONY: setup postgis run test lint typecheck pytest pytest-postgres policy scenarios bench bench-places
+.PHONY: setup postgis run test lint typecheck pytest pytest-postgres policy scenarios bench bench-places load
 
 $(BIN)/eo152: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -16,7 +19,10 @@ $(BIN)/eo152: pyproject.toml
 	$(BIN)/pip install -q -e '.[dev]'
 	touch $@
 
-setup: $(BIN)/eo152 postgis
+# The web app's front-end packages (USWDS; axe-core for the accessibility tests), as locked.
+node_modules/.package-lock.json: package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
 
 # PostGIS for benchmarks/places.py, from Debian's packages; skipped when present, and when
 # this is not a Debian machine run as root (the benchmark then says PostGIS was skipped).
@@ -27,9 +33,17 @@ postgis:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(POSTGIS_PACKAGE); \
 	else echo "$(POSTGIS_PACKAGE) is not installed (needs root and apt-get); benchmarks/places.py skips PostGIS"; fi
 
+# Debian's Chromium for the browser tests; Playwright never downloads a browser of its own.
+$(CHROMIUM):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
+
+setup: $(BIN)/eo152 postgis node_modules/.package-lock.json $(CHROMIUM)
+
+# Serves the web app (Check a situation) and the API on http://$(HOST):$(PORT)/ until Ctrl-C.
 run: setup
 	$(BIN)/eo152 init
-	$(BIN)/eo152 decide examples/staging-with-i205.json
+	$(BIN)/eo152 serve --host $(HOST) --port $(PORT)
 
 test: setup lint typecheck pytest pytest-postgres policy scenarios
 
@@ -60,3 +74,7 @@ bench: setup
 
 bench-places: setup
 	$(BIN)/python benchmarks/places.py
+
+# HTTP load on POST /api/v1/decisions (20 clients); prints the server command and the figures.
+load: setup
+	$(BIN)/python benchmarks/load.py

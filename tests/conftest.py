@@ -1,6 +1,8 @@
 """Shared fixtures and settings.
 
-Every test gets its own data folder, so runs never share state.
+Every test gets its own data folder, so runs never share state. Django's settings are read
+once, at start: they get a throwaway data folder of their own, set here before Django reads
+them, so no test writes to a real data folder.
 
 Hypothesis profiles: ``ci`` (what ``make test`` and CI use) is derandomized, so a run is
 reproducible and a red build is red for everyone, with no example database. ``dev`` (the
@@ -12,7 +14,10 @@ examples (``EO152_EXAMPLES=20 pytest tests/rules/test_properties.py`` for a long
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,9 +36,48 @@ settings.register_profile("ci", _COMMON, derandomize=True, database=None, print_
 settings.register_profile("dev", _COMMON)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+os.environ["EO152_DATA_DIR"] = tempfile.mkdtemp(prefix="eo152-test-")
+atexit.register(shutil.rmtree, os.environ["EO152_DATA_DIR"], ignore_errors=True)
+# WhiteNoise looks for the collected files as soon as the app is built (the schema tests build
+# it while collecting); the folder exists from the start so it does not warn.
+Path(os.environ["EO152_DATA_DIR"], "static").mkdir()
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.web.settings")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # pytest-django looked for the settings before this file set them: set Django up now.
+    import django
+
+    django.setup()
+
 
 @pytest.fixture(autouse=True)
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     folder = tmp_path / "data"
     monkeypatch.setenv("EO152_DATA_DIR", str(folder))
     yield folder
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None,
+) -> Iterator[None]:
+    """A test database of our own on PostgreSQL, so runs from several checkouts never meet.
+
+    Django would name it ``test_<NAME>`` (``test_test`` for the CI's database ``test``), a
+    name another checkout's run on the same server could be using at the same moment.
+    """
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"].endswith("postgresql"):
+        database.setdefault("TEST", {})["NAME"] = f"test_eo152_{os.getpid()}"
+    yield
+
+
+@pytest.fixture(scope="session")
+def collected_static() -> None:
+    """The static files collected once, as ``eo152 serve`` does: pages link their hashed names."""
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)

@@ -18,6 +18,7 @@ from . import evidence, ledger, policy
 from ._output import console, fail
 from .decide import decide
 from .places import app as places_app
+from .serve import serve
 
 app = typer.Typer(
     name="eo152",
@@ -48,6 +49,7 @@ def init() -> None:
 
 app.command()(decide)
 app.add_typer(policy.app, name="policy")
+app.command()(serve)
 
 
 def main() -> None:

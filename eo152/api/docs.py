@@ -1,0 +1,63 @@
+"""The OpenAPI document and its browsable page, both served by the app itself.
+
+The page is rendered on the server from the same document, so it works without
+JavaScript, under the site's strict Content-Security-Policy, and passes the same
+accessibility checks as every other page.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from .openapi import openapi_document
+
+_STATUS_ORDER = ("200", "400", "413", "422")
+
+EXAMPLE_SITUATION = {
+    "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
+    "activities": ["staging"],
+    "authority": {"kind": "administrative_warrant", "form": "I-205"},
+    "location": {"ownership": "city_owned", "kind": "library"},
+}
+
+
+@require_GET
+def openapi_json(request: HttpRequest) -> JsonResponse:
+    return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
+
+
+@require_GET
+def docs(request: HttpRequest) -> HttpResponse:
+    document = openapi_document()
+    context = {
+        "nav": "api",
+        "operations": [
+            _operation(path, method, operation)
+            for path, methods in document["paths"].items()
+            for method, operation in methods.items()
+        ],
+        "example": json.dumps(EXAMPLE_SITUATION, indent=2),
+        "origin": request.build_absolute_uri("/").rstrip("/"),
+    }
+    return render(request, "eo152_api/docs.html", context)
+
+
+def _operation(path: str, method: str, operation: dict[str, Any]) -> dict[str, Any]:
+    responses = operation.get("responses", {})
+    return {
+        "id": operation["operationId"],
+        "method": method.upper(),
+        "path": path,
+        "summary": operation.get("summary", ""),
+        "description": operation.get("description", ""),
+        "has_body": "requestBody" in operation,
+        "responses": [
+            {"status": status, "description": responses[status]["description"]}
+            for status in sorted(responses, key=_STATUS_ORDER.index)
+        ],
+    }

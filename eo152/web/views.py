@@ -1,0 +1,107 @@
+"""The pages: "Check a situation" (the form) and the answer it leads to (a permalink)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.views.decorators.http import require_GET, require_http_methods
+
+from ..rules import InvalidSituation
+from ..rules.contract import validate
+from ..service import decide_payload
+from .answers import UnreadableAnswers, answers_from_situation, situation_from_answers
+from .errors import error_page
+from .language import language_of, url_with
+from .permalink import DamagedLink, pack, unpack
+from .presenting import present
+from .questions import FormValues, Group, Question, build_groups
+from .texts import TEXTS
+
+# Fields the form posts that are not facts.
+_NOT_FACTS = {"csrfmiddlewaretoken", "lang", "switch_lang"}
+_ITEM_INDEX = re.compile(r"\[\d+\]")
+
+
+@require_http_methods(["GET", "POST"])
+def check(request: HttpRequest) -> HttpResponse:
+    lang = language_of(request)
+    if request.method == "GET":
+        return _form(request, lang, _prefill(request), {})
+    values = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_FACTS}
+    if "switch_lang" in request.POST:
+        return _form(request, lang, values, {})
+    try:
+        situation = situation_from_answers(values, lang)
+        validate(situation)  # the answer page decides; here only what would stop it
+    except UnreadableAnswers as error:
+        return _form(request, lang, values, error.errors)
+    except InvalidSituation as error:
+        # Only a tampered form gets here (the form offers valid answers only); the engine's
+        # messages are in English.
+        errors = {_ITEM_INDEX.sub("[]", e.path).removesuffix("[]"): e.message for e in error.errors}
+        return _form(request, lang, values, errors, errors_lang="en")
+    return HttpResponseRedirect(url_with("/decision", lang, s=pack(situation)), status=303)
+
+
+@require_GET
+def decision(request: HttpRequest) -> HttpResponse:
+    lang = language_of(request)
+    packed = request.GET.get("s", "")
+    try:
+        situation = unpack(packed)
+        answer = decide_payload(situation, settings.EO152_READINGS)
+        assert isinstance(answer, dict), "one situation gets one decision"
+    except (DamagedLink, InvalidSituation):
+        texts = TEXTS[lang]
+        return error_page(request, 400, texts["error_400_title"], texts["error_unreadable_link"])
+    permalink = url_with("/decision", lang, s=packed)
+    context: dict[str, Any] = {
+        "nav": "check",
+        "answer": present(answer, lang),
+        "permalink": permalink,
+        "permalink_absolute": request.build_absolute_uri(permalink),
+        "change_url": url_with("/", lang, s=packed),
+    }
+    return render(request, "eo152/decision.html", context)
+
+
+def _form(
+    request: HttpRequest,
+    lang: str,
+    values: FormValues,
+    errors: dict[str, str],
+    errors_lang: str = "",
+) -> HttpResponse:
+    groups = build_groups(values, errors, lang)
+    context = {
+        "nav": "check",
+        "groups": groups,
+        "errors": _summary(groups, errors),
+        "errors_lang": errors_lang or lang,
+    }
+    return render(request, "eo152/check.html", context, status=422 if errors else 200)
+
+
+def _prefill(request: HttpRequest) -> FormValues:
+    """The answers of a permalink's situation, for "Change your answers"; none for a bad one."""
+    try:
+        return answers_from_situation(unpack(request.GET.get("s", "")))
+    except DamagedLink:
+        return {}
+
+
+def _summary(groups: list[Group], errors: dict[str, str]) -> list[dict[str, str]]:
+    """The error summary: each error with its question and the field to jump to."""
+    questions: list[Question] = [q for group in groups for q in group.questions]
+    questions += [item for q in questions for item in q.items]
+    by_name = {q.name: q for q in questions}
+    summary = []
+    for path, message in errors.items():
+        question = by_name.get(path)
+        anchor, legend = (question.anchor, question.legend) if question else ("situation", path)
+        summary.append({"anchor": anchor, "question": legend, "message": message})
+    return summary

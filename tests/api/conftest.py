@@ -1,0 +1,39 @@
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+# The shared folder sits beside the checkout, as on CI (`make scenarios` reads it there too).
+SHARED = Path(os.environ.get("EO152_SHARED", Path(__file__).resolve().parents[3] / "shared"))
+SCENARIOS = SHARED / "scenarios" / "denver-eo-152.json"
+
+PostJson = Callable[[Any], Any]
+
+
+@pytest.fixture
+def post_json() -> PostJson:
+    client = Client()
+
+    def post(body: Any) -> Any:
+        data = body if isinstance(body, bytes) else json.dumps(body)
+        return client.post("/api/v1/decisions", data, content_type="application/json")
+
+    return post
+
+
+@pytest.fixture(scope="session")
+def scenarios() -> list[dict[str, Any]]:
+    if not SCENARIOS.exists():
+        pytest.fail(f"the public scenarios are not beside the checkout: {SCENARIOS}")
+    return json.loads(SCENARIOS.read_text("utf-8"))  # type: ignore[no-any-return]
+
+
+@pytest.fixture(autouse=True)
+def _static(collected_static: None) -> None:
+    """The API's documentation page links the site's stylesheets."""
