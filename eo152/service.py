@@ -9,6 +9,7 @@ decided unless everything is valid.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -63,8 +64,30 @@ def decide_all(payload: Any, readings_path: str | Path | None = None) -> Decisio
                 errors.extend(invalid.prefixed(index).errors)
         if errors:
             raise InvalidSituation(errors)
-        return [engine.decide(item, validated=True) for item in payload]
-    return engine.decide(validate(payload), validated=True)
+        return [_decide(engine, item, index) for index, item in enumerate(payload)]
+    return _decide(engine, validate(payload), None)
+
+
+def _decide(engine: Engine, situation: dict[str, Any], index: int | None) -> Decision:
+    """Decide, first asking the places registry where the situation gives only a point or address.
+
+    The decision's hash is of the situation as given; ``place`` says which place matched.
+    """
+    location = situation.get("location") or {}
+    located = location.get("address") or (
+        location.get("lat") is not None and location.get("lon") is not None
+    )
+    if not located or (location.get("ownership") is not None and location.get("kind") is not None):
+        return engine.decide(situation, validated=True)
+    from .places import InvalidCoordinates, Registry  # numpy and shapely load only when needed
+
+    try:
+        fill = Registry.current().fill(location)
+    except InvalidCoordinates as error:
+        prefix = "" if index is None else f"[{index}]."
+        raise InvalidSituation([FieldError(f"{prefix}location.lat", str(error))]) from None
+    decision = engine.decide({**situation, "location": fill.location}, validated=True)
+    return replace(decision, situation=situation, place=fill.place)
 
 
 def decide_payload(

@@ -210,6 +210,18 @@ class _Reader:
                 )
 
 
+def _open(
+    path: Path, root: Path, problems: list[tuple[Location, str]]
+) -> tuple[_Reader | None, Any]:
+    """A reader for one file and its parsed data; None (with the problem recorded) if unreadable."""
+    reader = _Reader(path, root)
+    try:
+        return reader, _yaml.load(path, reader.name)
+    except PolicyError as error:
+        problems.extend(error.problems)
+        return None, None
+
+
 def load_policy(root: Path = DEFAULT_POLICY_DIR) -> Policy:
     """Load and check every instrument under ``root``; raise PolicyError listing every problem."""
     problems: list[tuple[Location, str]] = []
@@ -264,11 +276,8 @@ def _load_definitions(
 ) -> dict[str, Any]:
     if not path.exists():
         return {}
-    reader = _Reader(path, root)
-    try:
-        data = _yaml.load(path, reader.name)
-    except PolicyError as error:
-        problems.extend(error.problems)
+    reader, data = _open(path, root, problems)
+    if reader is None:
         return {}
     if not isinstance(data, dict):
         reader.problem(1, "definitions are a mapping of term: condition")
@@ -296,11 +305,8 @@ def _load_instrument(
     folder: Path, root: Path, problems: list[tuple[Location, str]]
 ) -> Instrument | None:
     path = folder / "instrument.yaml"
-    reader = _Reader(path, root)
-    try:
-        data = _yaml.load(path, reader.name)
-    except PolicyError as error:
-        problems.extend(error.problems)
+    reader, data = _open(path, root, problems)
+    if reader is None:
         return None
     reader.unknown_keys(
         data, {"id", "title", "short", "level", "enacted", "in_force", "note", "sections"}
@@ -394,11 +400,8 @@ def _load_questions(
 ) -> list[OpenQuestion]:
     if not path.exists():
         return []
-    reader = _Reader(path, root)
-    try:
-        data = _yaml.load(path, reader.name)
-    except PolicyError as error:
-        problems.extend(error.problems)
+    reader, data = _open(path, root, problems)
+    if reader is None:
         return []
     found: list[OpenQuestion] = []
     for item, line in _items(
@@ -458,11 +461,8 @@ def _load_rules(
 ) -> list[Rule]:
     if not path.exists():
         return []
-    reader = _Reader(path, root)
-    try:
-        data = _yaml.load(path, reader.name)
-    except PolicyError as error:
-        problems.extend(error.problems)
+    reader, data = _open(path, root, problems)
+    if reader is None:
         return []
     rules: list[Rule] = []
     seen: set[str] = set()
