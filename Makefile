@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 SHARED ?= ../shared
 export EO152_DATA_DIR ?= $(CURDIR)/var
+# Property tests run derandomized here and in CI (tests/conftest.py).
+export HYPOTHESIS_PROFILE ?= ci
 POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8152

@@ -65,7 +65,7 @@ def _options() -> argparse.Namespace:
 
 def _registry() -> tuple[places.Registry, float]:
     data_dir = Path(tempfile.mkdtemp(prefix="eo152-bench-places-"))
-    settings = Settings(data_dir=data_dir, database_url="sqlite:///unused")
+    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir / 'eo152.sqlite3'}")
     started = time.perf_counter()
     reports = places.import_config(places.default_config_path(), settings)
     elapsed = time.perf_counter() - started

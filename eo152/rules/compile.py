@@ -11,12 +11,31 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from operator import itemgetter
+from typing import Any
 
 from . import contract
-from .conditions import UNKNOWN_VALUES, Atom, Node, Truth, atoms_of
+from .conditions import (
+    UNKNOWN_VALUES,
+    Atom,
+    Node,
+    Truth,
+    atoms_of,
+    compile_atom,
+    compile_condition,
+    compile_read,
+    items_test,
+    value_test,
+)
 from .policy import Exception_, Policy, Rule
 
 Closure = Callable[[Sequence[Truth]], Truth]
+#: An atom's test on a situation: given the facts already read (``Compiled.read``) and the
+#: situation itself (for lists of objects).
+AtomTest = Callable[[Sequence[Any], dict[str, Any]], Truth]
+
+# Plans are looked up by day on every decision; a day's plan is kept (a few years of days).
+_DAYS_KEPT = 2048
 
 
 @dataclass(frozen=True)
@@ -31,10 +50,21 @@ class Variable:
 
 
 @dataclass(frozen=True)
+class Indexed:
+    """A condition over atom numbers: explanations walk it to find the atoms that decided it."""
+
+    op: str  # "and", "or", "not" or "atom"
+    holds: Closure
+    children: tuple[Indexed, ...] = ()
+    atom: int = -1
+
+
+@dataclass(frozen=True)
 class CompiledException:
     exception: Exception_
     test: Closure
     atoms: tuple[int, ...]
+    condition: Indexed  # ``test`` as a tree
 
 
 @dataclass(frozen=True)
@@ -44,6 +74,7 @@ class CompiledRule:
     atoms: tuple[int, ...]
     unless: tuple[CompiledException, ...]
     violation: Closure | None
+    condition: Indexed  # ``when`` as a tree, for ``because``
 
 
 @dataclass(frozen=True)
@@ -71,10 +102,16 @@ class Compiled:
         for variable in self.variables:
             for i in variable.atoms:
                 self.variable_of[i] = variable
+        # The facts that atoms test (values, lists of values, lists of objects), read once per
+        # situation and shared by those atoms and by the explanations that name them.
+        self.facts = tuple(dict.fromkeys(a.path for a in self.atoms if a.kind != "question"))
+        self.fact_index = {path: i for i, path in enumerate(self.facts)}
+        self._readers = tuple(_fact_reader(path) for path in self.facts)
         self.boundaries = sorted(
             {r.in_force_from for r in policy.rules} | {r.in_force_until for r in policy.rules}
         )
         self._plans: dict[frozenset[str], tuple[Pair, ...]] = {}
+        self._plan_of_day: dict[date, tuple[Pair, ...]] = {}
 
     # -- atoms and closures -------------------------------------------------------------
 
@@ -85,41 +122,51 @@ class Compiled:
         return self._index[atom]
 
     def closure(self, node: Node) -> Closure:
-        if node.op == "atom":
-            assert node.atom is not None
-            index = self.atom_index(node.atom)
-            return lambda values: values[index]
-        children = tuple(self.closure(c) for c in node.children)
-        if node.op == "not":
-            (inner,) = children
-            return lambda values: None if (t := inner(values)) is None else not t
-        decisive = node.op == "or"
+        """The condition over the truth values of its atoms, numbering new atoms on the way."""
+        return compile_condition(node, lambda atom: itemgetter(self.atom_index(atom)))
 
-        def combine(values: Sequence[Truth]) -> Truth:
-            result: Truth = not decisive
-            for child in children:
-                truth = child(values)
-                if truth is decisive:
-                    return decisive
-                if truth is None:
-                    result = None
-            return result
+    def read(self, situation: dict[str, Any]) -> list[Any]:
+        """The value of each of ``facts`` in a situation (lists of values as tuples, for keys)."""
+        return [reader(situation) for reader in self._readers]
 
-        return combine
+    def tests(self, answers: dict[str, str]) -> tuple[AtomTest, ...]:
+        """Each atom's test, in atom order, with a deployment's answers to open questions."""
+        return tuple(self._test(atom, answers) for atom in self.atoms)
 
-    def _indices(self, node: Node) -> tuple[int, ...]:
+    def _test(self, atom: Atom, answers: dict[str, str]) -> AtomTest:
+        if atom.kind == "question":
+            test = compile_atom(atom, answers)
+            return lambda _facts, situation: test(situation)
+        index, values = self.fact_index[atom.path], atom.values
+        if atom.kind == "some":
+            on_items = items_test(atom, answers)
+            return lambda facts, _: on_items(facts[index])
+        if atom.kind == "value":
+            return lambda facts, _: None if (value := facts[index]) is None else value in values
+        on_value = value_test(atom)
+        return lambda facts, _: on_value(facts[index])
+
+    def indexed(self, node: Node) -> Indexed:
+        children = tuple(self.indexed(c) for c in node.children)
+        atom = self.atom_index(node.atom) if node.atom is not None else -1
+        return Indexed(node.op, self.closure(node), children, atom)
+
+    def atoms_in(self, node: Node) -> tuple[int, ...]:
+        """The numbers of a condition's top-level atoms, in order."""
         return tuple(self.atom_index(a) for a in atoms_of(node))
 
     def _rule(self, rule: Rule) -> CompiledRule:
         unless = tuple(
-            CompiledException(e, self.closure(e.when), self._indices(e.when)) for e in rule.unless
+            CompiledException(e, self.closure(e.when), self.atoms_in(e.when), self.indexed(e.when))
+            for e in rule.unless
         )
         return CompiledRule(
             rule=rule,
             when=self.closure(rule.when),
-            atoms=self._indices(rule.when),
+            atoms=self.atoms_in(rule.when),
             unless=unless,
             violation=self.closure(rule.violation) if rule.violation is not None else None,
+            condition=self.indexed(rule.when),
         )
 
     # -- variables ----------------------------------------------------------------------
@@ -171,6 +218,15 @@ class Compiled:
     # -- plans per period in force -------------------------------------------------------
 
     def plan(self, day: date) -> tuple[Pair, ...]:
+        """The pairs of the law in force on ``day`` (one plan per distinct set of rules)."""
+        plan = self._plan_of_day.get(day)
+        if plan is None:
+            if len(self._plan_of_day) >= _DAYS_KEPT:
+                self._plan_of_day.clear()
+            plan = self._plan_of_day[day] = self._plan_in_force(day)
+        return plan
+
+    def _plan_in_force(self, day: date) -> tuple[Pair, ...]:
         active = frozenset(
             r.rule.id for r in self.rules if r.rule.in_force_from <= day <= r.rule.in_force_until
         )
@@ -197,6 +253,24 @@ class Compiled:
             )
             built.append(Pair(actor, action, groups, tuple(atoms)))
         return tuple(built)
+
+
+def tuple_getter(indices: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:
+    """``itemgetter`` that always gives a tuple (for memo keys), whatever the count."""
+    if not indices:
+        return lambda _values: ()
+    if len(indices) == 1:
+        (index,) = indices
+        return lambda values: (values[index],)
+    return itemgetter(*indices)
+
+
+def _fact_reader(path: str) -> Callable[[dict[str, Any]], Any]:
+    read = compile_read(path)
+    field = contract.field_at(path)
+    if field is None or field.kind != "enum_list":
+        return read
+    return lambda situation: tuple(found) if isinstance(found := read(situation), list) else found
 
 
 def _exception_atoms(rule: CompiledRule) -> tuple[int, ...]:

@@ -12,9 +12,10 @@ Two facts extend the contract because the law needs them (see ``docs/contract-ex
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache, partial
 from typing import Any, Literal
 
 from .errors import FieldError, InvalidSituation
@@ -320,10 +321,11 @@ def validate(situation: object, prefix: str = "") -> dict[str, Any]:
     Every problem is reported, not only the first, each with its field path and, for a
     vocabulary field, the allowed values.
     """
-    errors: list[FieldError] = []
-    _check_object(situation, SITUATION, prefix, errors)
-    if errors:
-        raise InvalidSituation(errors)
+    if not _VALID(situation):
+        errors: list[FieldError] = []
+        _check_object(situation, SITUATION, prefix, errors)
+        if errors:
+            raise InvalidSituation(errors)
     assert isinstance(situation, dict)
     return situation
 
@@ -410,6 +412,74 @@ def _check_datetime(value: object, path: str, errors: list[FieldError]) -> None:
         )
 
 
+# The fast path: most situations are valid, and deciding one takes a few microseconds, so a
+# valid situation is checked by closures compiled once from the fields, without building paths
+# or messages; the walk above runs only to report what is wrong. Both must accept the same
+# situations (tests/rules/test_speedups_equivalence.py).
+
+
+def _checker(node: Field) -> Callable[[object], bool]:
+    kind = node.kind
+    if kind == "object":
+        return _object_checker(node)
+    if kind == "object_list":
+        item = _object_checker(node)
+        return lambda value: isinstance(value, list) and all(item(x) for x in value)
+    if kind == "enum":
+        allowed = frozenset(node.values)
+        return lambda value: isinstance(value, str) and value in allowed
+    if kind == "enum_list":
+        return partial(_valid_enum_list, allowed=frozenset(node.values))
+    if kind == "bool":
+        return lambda value: isinstance(value, bool)
+    if kind == "number":
+        return partial(_valid_number, node=node)
+    if kind == "text":
+        longest = node.max_length
+        return lambda value: isinstance(value, str) and len(value) <= longest
+    return lambda value: isinstance(value, str) and _is_datetime(value)
+
+
+def _object_checker(node: Field) -> Callable[[object], bool]:
+    checks = {child.name: _checker(child) for child in node.fields}
+
+    def check(value: object) -> bool:
+        if not isinstance(value, dict):
+            return False
+        for key, item in value.items():
+            test = checks.get(key)
+            if test is None or (item is not None and not test(item)):
+                return False
+        return True
+
+    return check
+
+
+def _valid_enum_list(value: object, allowed: frozenset[str]) -> bool:
+    if not isinstance(value, list):
+        return False
+    try:
+        return allowed.issuperset(value)
+    except TypeError:  # an unhashable item (a list or an object) is no allowed value
+        return False
+
+
+def _valid_number(value: object, node: Field) -> bool:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return False
+    low, high = node.minimum, node.maximum
+    return low is None or high is None or low <= value <= high
+
+
+@lru_cache(maxsize=1024)
+def _is_datetime(value: str) -> bool:
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _show(value: object) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 40 else repr(value[:40] + "…")
@@ -420,6 +490,9 @@ def _show(value: object) -> str:
     if isinstance(value, dict):
         return "an object"
     return "a list" if isinstance(value, list) else type(value).__name__
+
+
+_VALID = _checker(SITUATION)
 
 
 # -- JSON Schema (for the HTTP API's OpenAPI document) --------------------------------------

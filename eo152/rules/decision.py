@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -33,6 +34,12 @@ class Conflict:
 
 @dataclass(frozen=True)
 class Duty:
+    """One (actor, action) and what the law says about it.
+
+    The engine memoizes duties and hands the same one to every decision with the same facts:
+    treat a duty as read-only; ``as_dict`` gives a copy that is the caller's own.
+    """
+
     actor: str
     action: str
     outcome: str
@@ -53,10 +60,10 @@ class Duty:
             "rules": list(self.rules),
             "cites": list(self.cites),
             "because": list(self.because),
-            "open_questions": list(self.open_questions),
+            "open_questions": [_copied(q) for q in self.open_questions],
             "violation": self.violation,
-            "plain": self.plain,
-            "changes_if": self.changes_if,
+            "plain": dict(self.plain),
+            "changes_if": dict(self.changes_if) if self.changes_if is not None else None,
             "missing_facts": list(self.missing_facts),
         }
 
@@ -89,7 +96,7 @@ class Decision:
 
     @cached_property
     def situation_sha256(self) -> str:
-        return hashlib.sha256(rfc8785.dumps(self.situation)).hexdigest()
+        return hashlib.sha256(canonical_json(self.situation)).hexdigest()
 
     def duty(self, actor: str, action: str) -> Duty | None:
         return next((d for d in self.duties if d.actor == actor and d.action == action), None)
@@ -106,3 +113,56 @@ class Decision:
             "readings": self.readings,
             "place": self.place,
         }
+
+
+def _copied(question: dict[str, Any]) -> dict[str, Any]:
+    """A copy of an open question's ``as_dict`` (id, question in two languages, answers)."""
+    return {
+        **question,
+        "question": dict(question["question"]),
+        "answers": list(question["answers"]),
+    }
+
+
+_SAFE_INTEGER = 2**53 - 1
+_CANONICAL = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 canonical JSON.
+
+    ``json.dumps`` with sorted keys writes the same bytes as RFC 8785 when every key is ASCII
+    (RFC 8785 sorts by UTF-16 code units) and no number is a float (RFC 8785 writes numbers as
+    ECMAScript does: ``40`` for ``40.0``); it is tens of times faster than ``rfc8785``, which
+    handles everything else. Situations rarely hold a float (only coordinates).
+    """
+    if _json_safe(value):
+        text = _CANONICAL.encode(value)
+        try:
+            return text.encode("utf-8")
+        except UnicodeEncodeError:  # a lone surrogate: let rfc8785 say what is wrong
+            pass
+    result: bytes = rfc8785.dumps(value)
+    return result
+
+
+def _json_safe(value: Any) -> bool:
+    """No float, no non-ASCII key, no integer beyond 2**53 - 1, nothing but JSON's own types
+    (exactly: a subclass takes the slow path, which is always right)."""
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        kind = type(item)
+        if kind is dict:
+            for key in item:
+                if type(key) is not str or not key.isascii():
+                    return False
+            pending.extend(item.values())
+        elif kind is list:
+            pending.extend(item)
+        elif kind is int:
+            if not -_SAFE_INTEGER <= item <= _SAFE_INTEGER:
+                return False
+        elif not (kind is str or kind is bool or item is None):
+            return False
+    return True

@@ -2,26 +2,33 @@
 
 ``Engine.decide`` validates the situation, evaluates every atom once, and resolves each
 (actor, action) the law in force speaks to. Resolutions are memoized on the truth values of
-the atoms a pair reads: deciding is a pure function of those, so two situations that agree on
-them share the work of splitting on unknowns (see ``docs/architecture.md``); the explanation
-is still written from each situation's own facts.
+the atoms a pair's rules read: deciding is a pure function of those, so two situations that
+agree on them share the work of splitting on unknowns (see ``docs/architecture.md``). The
+explanation is still written from each situation's own facts; a duty is memoized on the
+values of the facts it names. ``memoize = False`` turns every memo off (the plain path the
+equivalence tests compare against).
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .. import __version__
 from . import contract, explain
-from .compile import Compiled, Pair
-from .conditions import Truth, evaluate_atom
+from .compile import Compiled, Pair, tuple_getter
+from .conditions import Truth
 from .decision import Conflict, Decision, Duty
 from .policy import DEFAULT_POLICY_DIR, Instrument, Policy, load_policy
 from .readings import Reading, load_readings
-from .resolve import Resolution, Verdict, resolve
+from .resolve import Verdict, Walked, resolve
 from .vocab import URGENCY
 
 DENVER = ZoneInfo("America/Denver")
@@ -35,6 +42,62 @@ _LEVEL_WORDS = {
 }
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """What the law says about one pair for one memo key."""
+
+    template: explain.Template | None  # None: the law in force does not speak to the pair
+    conflicts: tuple[Conflict, ...]
+    order: tuple[int, int]  # where its duty is listed: determinate first, then by urgency
+
+
+class _Step:
+    """One pair of a plan and its memo: entries by the truths of every atom the pair's rules
+    read (conditions, exceptions and violation tests), and the subtrees its search walked."""
+
+    __slots__ = ("entries", "key", "pair", "walked")
+
+    def __init__(self, pair: Pair, atoms: Sequence[int]) -> None:
+        self.pair = pair
+        self.key = tuple_getter(atoms)
+        self.entries: dict[tuple[Truth, ...], _Entry] = {}
+        self.walked: Walked = {}
+
+
+class _Spoken:
+    """What a plan says for one set of truths: the duties' templates in the order duties are
+    listed, the conflicts in plan order, and the duties by the facts the templates read."""
+
+    __slots__ = ("conflicts", "duties", "listing", "named", "templates")
+
+    def __init__(
+        self, templates: tuple[explain.Template, ...], conflicts: tuple[Conflict, ...]
+    ) -> None:
+        self.templates = templates
+        self.conflicts = conflicts
+        self.named = tuple_getter(sorted({i for t in templates for i in t.indices}))
+        self.listing = tuple(t for t in templates if t.items)  # templates that list items
+        self.duties: dict[tuple[Any, ...], tuple[Duty, ...]] = {}
+
+    def key(self, facts: Sequence[Any], situation: dict[str, Any]) -> tuple[Any, ...]:
+        """What the duties read beyond the truths: named facts and lists' unknown fields."""
+        if not self.listing:
+            return self.named(facts)
+        return (self.named(facts), tuple([t.key(facts, situation) for t in self.listing]))
+
+
+class _Plan:
+    """A plan of the law in force, its steps, and what it says by the truths of all atoms:
+    situations that agree on every truth (the common case) skip the steps' memos."""
+
+    __slots__ = ("in_force", "spoken", "steps")
+
+    def __init__(self, steps: tuple[_Step, ...], in_force: tuple[tuple[str, str], ...]) -> None:
+        self.steps = steps
+        self.in_force = in_force  # the instruments with a rule in the plan, and their versions
+        self.spoken: dict[tuple[Truth, ...], _Spoken] = {}
+
+
 class Engine:
     def __init__(self, policy: Policy, readings: dict[str, Reading] | None = None) -> None:
         self.policy = policy
@@ -42,8 +105,12 @@ class Engine:
         self.answers = {qid: r.answer for qid, r in self.readings.items()}
         self.compiled = Compiled(policy)
         self.memoize = True
-        self._memo: dict[tuple[int, str, tuple[Truth, ...]], Resolution] = {}
+        self._tests = self.compiled.tests(self.answers)
+        self._plans: dict[int, _Plan] = {}
+        self._plan_of_day: dict[date, _Plan] = {}
+        self._duties: dict[tuple[explain.Template, tuple[Any, ...]], Duty] = {}
         self._instruments = {i.id: i for i in policy.instruments}
+        self._readings = [r.as_dict() for r in self.readings.values()]
 
     @classmethod
     def load(
@@ -62,47 +129,112 @@ class Engine:
         if not validated:
             contract.validate(situation)
         day, as_of, source = _moment(situation.get("at"))
-        plan = self.compiled.plan(day)
-        values = [evaluate_atom(a, situation, self.answers) for a in self.compiled.atoms]
-        duties: list[Duty] = []
-        conflicts: list[Conflict] = []
-        for pair in plan:
-            resolution = self._resolve(plan, pair, values)
-            if resolution.outcome is None:
-                continue
-            duties.append(
-                explain.duty(self.compiled, pair, resolution, values, situation, self.readings)
-            )
-            conflicts.extend(self._conflict(pair, high, low) for high, low in resolution.conflicts)
-        duties.sort(key=_urgency)
-        in_force = sorted(
-            {
-                pair_rule.rule.instrument
-                for pair in plan
-                for _, rules in pair.groups
-                for pair_rule in rules
-            }
-        )
+        plan = self._plan(day)
+        facts = self.compiled.read(situation)
+        values = [test(facts, situation) for test in self._tests]
+        spoken = self._spoken(plan, values)
         return Decision(
             engine=ENGINE,
-            instruments=[{"id": i, "version": self._instruments[i].version} for i in in_force],
+            instruments=[{"id": i, "version": v} for i, v in plan.in_force],
             situation=situation,
-            duties=duties,
-            conflicts=conflicts,
+            duties=self._duties_of(spoken, facts, situation),
+            conflicts=list(spoken.conflicts),
             as_of=as_of,
             as_of_source=source,
-            readings=[r.as_dict() for r in self.readings.values()],
+            readings=list(map(dict, self._readings)),
         )
 
-    def _resolve(self, plan: tuple[Pair, ...], pair: Pair, values: list[Truth]) -> Resolution:
-        if not self.memoize:
-            return resolve(self.compiled, pair, values)
-        key = (id(plan), pair.name, tuple(values[i] for i in pair.atoms))
-        found = self._memo.get(key)
+    def _plan(self, day: date) -> _Plan:
+        found = self._plan_of_day.get(day)
         if found is None:
-            if len(self._memo) >= _MEMO_LIMIT:
-                self._memo.clear()
-            found = self._memo[key] = resolve(self.compiled, pair, values)
+            if len(self._plan_of_day) >= _MEMO_LIMIT:
+                self._plan_of_day.clear()
+            found = self._plan_of_day[day] = self._plan_of(self.compiled.plan(day))
+        return found
+
+    def _plan_of(self, plan: tuple[Pair, ...]) -> _Plan:
+        found = self._plans.get(id(plan))
+        if found is None:
+            steps = tuple(_Step(pair, self._key_atoms(pair)) for pair in plan)
+            ids = sorted({r.rule.instrument for p in plan for _, rules in p.groups for r in rules})
+            in_force = tuple((i, self._instruments[i].version) for i in ids)
+            found = self._plans[id(plan)] = _Plan(steps, in_force)
+        return found
+
+    def _key_atoms(self, pair: Pair) -> list[int]:
+        tests = [r.rule.violation for _, rules in pair.groups for r in rules if r.rule.violation]
+        return sorted({*pair.atoms, *(i for node in tests for i in self.compiled.atoms_in(node))})
+
+    def _spoken(self, plan: _Plan, values: list[Truth]) -> _Spoken:
+        if not self.memoize:
+            return self._speak(plan, values)
+        key = tuple(values)
+        found = plan.spoken.get(key)
+        if found is None:
+            if len(plan.spoken) >= _MEMO_LIMIT:
+                plan.spoken.clear()
+            found = plan.spoken[key] = self._speak(plan, values)
+        return found
+
+    def _speak(self, plan: _Plan, values: list[Truth]) -> _Spoken:
+        entries = [self._entry(step, values) for step in plan.steps]
+        ordered = sorted((e for e in entries if e.template is not None), key=_order)
+        return _Spoken(
+            tuple(e.template for e in ordered if e.template is not None),
+            tuple(c for e in entries for c in e.conflicts),
+        )
+
+    def _entry(self, step: _Step, values: list[Truth]) -> _Entry:
+        if not self.memoize:
+            return self._new_entry(step.pair, values, None)
+        key = step.key(values)
+        found = step.entries.get(key)
+        if found is None:
+            if len(step.entries) >= _MEMO_LIMIT:
+                step.entries.clear()
+            if len(step.walked) >= _MEMO_LIMIT:
+                step.walked.clear()
+            found = step.entries[key] = self._new_entry(step.pair, values, step.walked)
+        return found
+
+    def _new_entry(self, pair: Pair, values: list[Truth], walked: Walked | None) -> _Entry:
+        resolution = resolve(self.compiled, pair, values, walked)
+        if resolution.outcome is None:
+            return _Entry(None, (), (0, 0))
+        template = explain.template(self.compiled, pair, resolution, values, self.readings)
+        conflicts = tuple(self._conflict(pair, high, low) for high, low in resolution.conflicts)
+        rank = _RANK.get(pair.name, len(URGENCY))
+        return _Entry(template, conflicts, (int(resolution.outcome == "indeterminate"), rank))
+
+    def _duties_of(
+        self, spoken: _Spoken, facts: list[Any], situation: dict[str, Any]
+    ) -> list[Duty]:
+        """The decision's duties: all of them at once when these facts were met before."""
+        if not self.memoize:
+            return [self._duty(template, facts, situation) for template in spoken.templates]
+        key = spoken.key(facts, situation)
+        found = spoken.duties.get(key)
+        if found is None:
+            if len(spoken.duties) >= _MEMO_LIMIT:
+                spoken.duties.clear()
+            found = tuple(self._duty(template, facts, situation) for template in spoken.templates)
+            spoken.duties[key] = found
+        return list(found)
+
+    def _duty(
+        self, template: explain.Template, facts: list[Any], situation: dict[str, Any]
+    ) -> Duty:
+        """The duty written from the situation's facts; the same facts give the same duty."""
+        if template.duty is not None:
+            return template.duty
+        if not self.memoize:
+            return template.render(situation)
+        key = (template, template.key(facts, situation))
+        found = self._duties.get(key)
+        if found is None:
+            if len(self._duties) >= _MEMO_LIMIT:
+                self._duties.clear()
+            found = self._duties[key] = template.render(situation)
         return found
 
     def _conflict(self, pair: Pair, high: Verdict, low: Verdict) -> Conflict:
@@ -127,17 +259,27 @@ class Engine:
         )
 
 
-def _urgency(duty: Duty) -> tuple[int, int]:
-    name = f"{duty.actor}/{duty.action}"
-    rank = URGENCY.index(name) if name in URGENCY else len(URGENCY)
-    return (0 if duty.outcome != "indeterminate" else 1, rank)
+_RANK = {name: rank for rank, name in enumerate(URGENCY)}
+_order = attrgetter("order")
 
 
 def _moment(at: str | None) -> tuple[date, str, str]:
     """The day whose law applies (in Denver), the moment as ISO text, and where it came from."""
     if at is None:
-        now = datetime.now(DENVER)
-        return now.date(), now.isoformat(timespec="seconds"), "now"
+        return _now(int(time.time()))
+    return _moment_at(at)
+
+
+@lru_cache(maxsize=2)
+def _now(second: int) -> tuple[date, str, str]:
+    # The moment is written to the second: one clock reading serves every decision in it.
+    now = datetime.fromtimestamp(second, DENVER)
+    return now.date(), now.isoformat(timespec="seconds"), "now"
+
+
+@lru_cache(maxsize=4096)
+def _moment_at(at: str) -> tuple[date, str, str]:
+    # Callers send the same few moments (a batch of one incident, an exercise's clock).
     moment = datetime.fromisoformat(at)
     local = moment.replace(tzinfo=DENVER) if moment.tzinfo is None else moment.astimezone(DENVER)
     return local.date(), local.isoformat(timespec="seconds"), "situation"

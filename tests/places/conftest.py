@@ -51,7 +51,9 @@ def denver(denver_settings: Settings) -> places.Registry:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     """An empty data folder of its own."""
-    return Settings(data_dir=tmp_path / "data", database_url="sqlite:///unused")
+    return Settings(
+        data_dir=tmp_path / "data", database_url=f"sqlite:///{tmp_path / 'data' / 'eo152.sqlite3'}"
+    )
 
 
 @pytest.fixture

@@ -1,0 +1,241 @@
+"""The engine's speed-ups decide exactly as the plain path does.
+
+Each shortcut has a plain counterpart, and these tests run both on a generated mix of
+situations (``benchmarks/situations.py``: sparse, partial and fully described scenes drawn
+from the contract's vocabulary) and compare what they say:
+
+- memoized resolutions, duty templates and duties against ``memoize = False``;
+- atoms compiled to closures against ``evaluate_atom``;
+- the search that walks each residual state once against the exhaustive depth-first search it
+  replaced (kept here, as the specification);
+- the compiled validity check against the full validation walk;
+- canonical JSON by ``json`` against ``rfc8785``.
+"""
+
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+import rfc8785
+
+from benchmarks.situations import generated
+from eo152.rules import Engine, contract
+from eo152.rules.compile import Compiled, Pair, Variable
+from eo152.rules.conditions import Truth, compile_missing, evaluate_atom, missing_paths
+from eo152.rules.decision import canonical_json
+from eo152.rules.engine import _moment
+from eo152.rules.policy import DEFAULT_POLICY_DIR
+from eo152.rules.resolve import Leaf, Resolution, _leaf_or_split, _unique, resolve
+
+MIX = generated(300, seed=20260226)
+#: The plain path resolves every pair from scratch: a smaller sample keeps the suite quick.
+SAMPLE = MIX[:120]
+
+
+@pytest.fixture(scope="module")
+def answered(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A readings file answering every open question (answers spread over the choices)."""
+    policy = Engine.load().policy
+    lines = ["readings:"]
+    for number, (qid, question) in enumerate(sorted(policy.questions.items())):
+        answer = question.answers[number % len(question.answers)]
+        lines += [
+            f"  - question: {qid}",
+            f"    answer: {answer}",
+            "    by: test",
+            "    date: 2026-04-01",
+        ]
+    path = tmp_path_factory.mktemp("readings") / "answers.yaml"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    return path
+
+
+def _comparable(decision: dict[str, Any]) -> dict[str, Any]:
+    # "As of now" is read from the clock, which may tick between the two calls.
+    if decision["as_of"]["source"] == "now":
+        decision["as_of"]["at"] = "now"
+    return decision
+
+
+@pytest.mark.parametrize("with_readings", [False, True])
+def test_memoized_decisions_are_the_plain_decisions(with_readings: bool, answered: Path) -> None:
+    readings = answered if with_readings else None
+    fast, plain = (
+        Engine.load(DEFAULT_POLICY_DIR, readings),
+        Engine.load(DEFAULT_POLICY_DIR, readings),
+    )
+    plain.memoize = False
+    first = [_comparable(fast.decide(s).to_dict()) for s in SAMPLE]
+    again = [_comparable(fast.decide(s).to_dict()) for s in SAMPLE]  # every memo hit now
+    expected = [_comparable(plain.decide(s).to_dict()) for s in SAMPLE]
+    assert first == expected
+    assert again == expected
+
+
+def test_a_decision_as_a_dict_is_the_callers_own() -> None:
+    engine = Engine.load()
+    situation = next(s for s in MIX if any(d.open_questions for d in engine.decide(s).duties))
+    mine = engine.decide(situation).to_dict()
+    for duty in mine["duties"]:
+        duty["plain"]["en"] = "changed"
+        for question in duty["open_questions"]:
+            question["question"]["en"] = "changed"
+    again = _comparable(engine.decide(situation).to_dict())
+    assert again == _comparable(Engine.load().decide(situation).to_dict())
+
+
+def test_compiled_atoms_give_the_interpreted_truths(answered: Path) -> None:
+    engine = Engine.load(DEFAULT_POLICY_DIR, answered)
+    compiled, tests = engine.compiled, engine.compiled.tests(engine.answers)
+    for situation in MIX:
+        facts = compiled.read(situation)
+        for atom, test in zip(compiled.atoms, tests, strict=True):
+            assert test(facts, situation) is evaluate_atom(atom, situation, engine.answers), atom
+
+
+def test_compiled_missing_paths_are_the_interpreted_ones() -> None:
+    atoms = [a for a in Engine.load().compiled.atoms if a.kind == "some"]
+    for situation in MIX:
+        for atom in atoms:
+            assert compile_missing(atom)(situation) == tuple(missing_paths(atom, situation))
+
+
+# -- the search ----------------------------------------------------------------------------
+
+#: Pairs whose exhaustive search would meet more leaves than this are left out (it is
+#: exponential in the unknowns; that is why the engine no longer runs it).
+LEAF_BUDGET = 1000
+
+
+class _TooMany(Exception):
+    pass
+
+
+def _exhaustive(compiled: Compiled, pair: Pair, values: list[Truth]) -> Resolution:
+    """The search as first written: every leaf, depth first."""
+    leaves: list[Leaf] = []
+    relevant: list[Variable] = []
+
+    def explore(values: list[Truth]) -> frozenset[str | None]:
+        split = _leaf_or_split(compiled, pair, values)
+        if isinstance(split, Leaf):
+            leaves.append(split)
+            if len(leaves) > LEAF_BUDGET:
+                raise _TooMany
+            return frozenset({split.outcome})
+        seen = []
+        for truths in split.domain:
+            branch = list(values)
+            for index, truth in zip(split.atoms, truths, strict=True):
+                branch[index] = truth
+            seen.append(explore(branch))
+        if len(set(seen)) > 1 and split not in relevant:
+            relevant.append(split)
+        return frozenset().union(*seen)
+
+    outcomes = explore(values)
+    outcome = next(iter(outcomes)) if len(outcomes) == 1 else "indeterminate"
+    cited = _unique(v for leaf in leaves for v in leaf.prevailing)
+    if outcome not in (None, "indeterminate"):
+        always = frozenset.intersection(*(leaf.agreeing for leaf in leaves))
+        chosen = tuple(
+            v
+            for v in _unique(v for leaf in leaves for v in leaf.verdicts)
+            if v.rule.rule.id in always
+        )
+        cited = chosen or cited
+    conflicts: dict[tuple[str, str], Any] = {}
+    seen_in: dict[tuple[str, str], int] = {}
+    for leaf in leaves:
+        for low in leaf.overridden:
+            high = leaf.prevailing[0]
+            key = (high.rule.rule.id, low.rule.rule.id)
+            conflicts.setdefault(key, (high, low))
+            seen_in[key] = seen_in.get(key, 0) + 1
+    everywhere = len(outcomes) == 1
+    return Resolution(
+        outcome,
+        cited if outcome is not None else (),
+        tuple(relevant),
+        tuple(v for k, v in conflicts.items() if everywhere or seen_in[k] == len(leaves)),
+    )
+
+
+def test_the_search_resolves_as_the_exhaustive_search() -> None:
+    engine = Engine.load()
+    compiled, tests = engine.compiled, engine.compiled.tests({})
+    compared = 0
+    for situation in SAMPLE[:60]:
+        plan = compiled.plan(_moment(situation.get("at"))[0])
+        facts = compiled.read(situation)
+        values = [test(facts, situation) for test in tests]
+        for pair in plan:
+            try:
+                expected = _exhaustive(compiled, pair, values)
+            except _TooMany:
+                continue
+            assert resolve(compiled, pair, values) == expected, pair.name
+            compared += 1
+    assert compared > 500
+
+
+# -- validation and canonical JSON ---------------------------------------------------------
+
+
+def _spoiled(rng: random.Random, situation: dict[str, Any]) -> dict[str, Any]:
+    """The situation with one field given a wrong type, a value outside its vocabulary, or an
+    unknown name."""
+    spoiled = dict(situation)
+    field = rng.choice(list(contract.SITUATION.fields))
+    spoiled[rng.choice([field.name, "not_a_field"])] = rng.choice(
+        [
+            "not_a_value",
+            7,
+            2.5,
+            float("nan"),
+            True,
+            [],
+            ["staging", 3],
+            [{"kind": "data"}],
+            {"kind": "not_a_kind"},
+            {"present": "yes"},
+            {"lat": 120.0},
+            "2026-13-40T00:00:00",
+            "x" * 2001,
+        ]
+    )
+    return spoiled
+
+
+def test_the_compiled_check_accepts_exactly_the_valid_situations() -> None:
+    rng = random.Random(152)
+    candidates = MIX + [_spoiled(rng, rng.choice(MIX)) for _ in range(2000)]
+    rejected = 0
+    for candidate in candidates:
+        errors: list[contract.FieldError] = []
+        contract._check_object(candidate, contract.SITUATION, "", errors)
+        assert contract._VALID(candidate) is (not errors), candidate
+        rejected += bool(errors)
+    assert rejected > 1000
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"é": 1, "e": 2, "z": [True, False, None]},
+        {"a": '\x00\x1f\u2028\u00e9\U0001f600"\\'},
+        {"lat": 40.0, "lon": -104.9},
+        {"n": 2**53 - 1, "m": -(2**53) + 1},
+        [1, "two", {"three": [3]}],
+    ],
+)
+def test_canonical_json_is_rfc8785(value: Any) -> None:
+    assert canonical_json(value) == rfc8785.dumps(value)
+
+
+def test_canonical_json_of_the_mix_is_rfc8785() -> None:
+    for situation in MIX:
+        assert canonical_json(situation) == rfc8785.dumps(situation)
