@@ -281,5 +281,10 @@ def _now(second: int) -> tuple[date, str, str]:
 def _moment_at(at: str) -> tuple[date, str, str]:
     # Callers send the same few moments (a batch of one incident, an exercise's clock).
     moment = datetime.fromisoformat(at)
-    local = moment.replace(tzinfo=DENVER) if moment.tzinfo is None else moment.astimezone(DENVER)
+    try:
+        local = (
+            moment.replace(tzinfo=DENVER) if moment.tzinfo is None else moment.astimezone(DENVER)
+        )
+    except OverflowError:  # the first or last day a datetime holds: no law changes there
+        local = moment
     return local.date(), local.isoformat(timespec="seconds"), "situation"

@@ -171,3 +171,9 @@ def test_memoized_and_fresh_resolution_give_the_same_decision() -> None:
     fresh.memoize = False
     for situation in (STAGING, {}, {**STAGING, "location": {"kind": "street"}}):
         assert engine.decide(situation).to_dict() == fresh.decide(situation).to_dict()
+
+
+@pytest.mark.parametrize("at", ["0001-01-01T01:00:00Z", "9999-12-31T23:00:00-12:00"])
+def test_the_first_and_last_days_a_date_can_hold_are_decided(at: str) -> None:
+    decision = decide({**STAGING, "at": at})
+    assert outcome(decision, "federal_agents/use_city_property") in ("absent", "prohibited")
