@@ -7,44 +7,12 @@ Lookups keep them as small integer codes (an index into these tuples) so that
 
 from __future__ import annotations
 
-KINDS: tuple[str, ...] = (
-    "unknown",
-    "street",
-    "sidewalk",
-    "park",
-    "parking_lot",
-    "library",
-    "school",
-    "recreation_center",
-    "community_center",
-    "senior_center",
-    "shelter",
-    "hospital",
-    "clinic",
-    "place_of_worship",
-    "stadium",
-    "courthouse",
-    "jail",
-    "city_office",
-    "airport",
-    "residence",
-    "business",
-    "other",
-)
+from ..location_values import LOCATION_KINDS, LOCATION_OWNERSHIPS
 
-OWNERSHIPS: tuple[str, ...] = (
-    "unknown",
-    "city_owned",
-    "city_controlled",
-    "city_owned_leased_out",
-    "leased_to_city",
-    "private",
-    "federal",
-    "state",
-    "school_district",
-    "health_authority",
-    "other_public",
-)
+# The contract lists ``unknown`` last; here it comes first, as code 0.
+KINDS: tuple[str, ...] = ("unknown", *(k for k in LOCATION_KINDS if k != "unknown"))
+
+OWNERSHIPS: tuple[str, ...] = ("unknown", *(o for o in LOCATION_OWNERSHIPS if o != "unknown"))
 
 UNKNOWN = 0
 

@@ -18,6 +18,7 @@ from datetime import datetime
 from functools import lru_cache, partial
 from typing import Any, Literal
 
+from ..location_values import LOCATION_KINDS, LOCATION_OWNERSHIPS
 from .errors import FieldError, InvalidSituation
 
 Kind = Literal["bool", "enum", "enum_list", "object", "object_list", "text", "number", "datetime"]
@@ -176,47 +177,8 @@ SITUATION: Field = _with_paths(
             _f("lat", "number", minimum=-90, maximum=90),
             _f("lon", "number", minimum=-180, maximum=180),
             _f("address", "text", max_length=300),
-            _f(
-                "ownership",
-                "enum",
-                "city_owned",
-                "city_controlled",
-                "city_owned_leased_out",
-                "leased_to_city",
-                "private",
-                "federal",
-                "state",
-                "school_district",
-                "health_authority",
-                "other_public",
-                "unknown",
-            ),
-            _f(
-                "kind",
-                "enum",
-                "street",
-                "sidewalk",
-                "park",
-                "parking_lot",
-                "library",
-                "school",
-                "recreation_center",
-                "community_center",
-                "senior_center",
-                "shelter",
-                "hospital",
-                "clinic",
-                "place_of_worship",
-                "stadium",
-                "courthouse",
-                "jail",
-                "city_office",
-                "airport",
-                "residence",
-                "business",
-                "other",
-                "unknown",
-            ),
+            _f("ownership", "enum", *LOCATION_OWNERSHIPS),
+            _f("kind", "enum", *LOCATION_KINDS),
             _f("area", "enum", "public", "non_public"),
             _f("within_city_limits", "bool"),
         ),
