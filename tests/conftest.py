@@ -24,6 +24,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, settings
 
+from eo152.config import Settings
+
 SHARED = Path(os.environ.get("EO152_SHARED", Path(__file__).resolve().parents[2] / "shared"))
 
 # Deciding can take long on a situation with many unknown facts: no deadline. The data
@@ -81,3 +83,31 @@ def collected_static() -> None:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+@pytest.fixture(scope="session")
+def shared_dir() -> Path:
+    """The real Denver layers beside the checkout (``EO152_SHARED_DATA`` to look elsewhere)."""
+    configured = os.environ.get("EO152_SHARED_DATA")
+    folder = Path(configured) if configured else SHARED / "data" / "denver"
+    assert (folder / "ATTRIBUTION.md").exists(), f"the shared Denver data is missing: {folder}"
+    return folder
+
+
+@pytest.fixture(scope="session")
+def denver_settings(tmp_path_factory: pytest.TempPathFactory, shared_dir: Path) -> Settings:
+    """A data folder with the default Denver layers imported, once per run; read it only."""
+    from eo152 import places
+
+    data_dir = tmp_path_factory.mktemp("denver-data")
+    denver = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/db.sqlite3")
+    reports = places.import_config(places.default_config_path(), denver, shared_dir=shared_dir)
+    assert [r.status for r in reports] == ["imported"] * len(reports), reports
+    return denver
+
+
+@pytest.fixture
+def denver_data(denver_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Settings:
+    """The current data folder is the one with the Denver layers (for the web and the API)."""
+    monkeypatch.setenv("EO152_DATA_DIR", str(denver_settings.data_dir))
+    return denver_settings

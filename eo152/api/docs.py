@@ -16,8 +16,6 @@ from django.views.decorators.http import require_GET
 
 from .openapi import openapi_document
 
-_STATUS_ORDER = ("200", "400", "413", "422")
-
 EXAMPLE_SITUATION = {
     "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
     "activities": ["staging"],
@@ -56,8 +54,12 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> dict[str, A
         "summary": operation.get("summary", ""),
         "description": operation.get("description", ""),
         "has_body": "requestBody" in operation,
+        "parameters": [
+            {"name": p["name"], "where": p["in"], "description": p.get("description", "")}
+            for p in operation.get("parameters", [])
+        ],
         "responses": [
             {"status": status, "description": responses[status]["description"]}
-            for status in sorted(responses, key=_STATUS_ORDER.index)
+            for status in sorted(responses, key=int)
         ],
     }

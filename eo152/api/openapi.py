@@ -13,6 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..rules.contract import decision_json_schema, situation_json_schema
+from . import openapi_places
 
 _COMPONENTS = "#/components/schemas/"
 
@@ -46,6 +47,7 @@ def openapi_document() -> dict[str, Any]:
     schemas["Situation"] = _hoist_defs(situation_json_schema(), schemas)
     schemas["Decision"] = _hoist_defs(decision_json_schema(), schemas)
     schemas["Policy"] = POLICY_SCHEMA
+    schemas.update(openapi_places.SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -57,6 +59,7 @@ def openapi_document() -> dict[str, Any]:
         "paths": {
             "/api/v1/decisions": {"post": _DECIDE_OPERATION},
             "/api/v1/policy": {"get": _POLICY_OPERATION},
+            **openapi_places.PATHS,
         },
         "components": {"schemas": schemas},
     }

@@ -11,16 +11,13 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.views.decorators.csrf import csrf_exempt
 
 from ..service import engine_for
-from .problems import method_not_allowed
+from .problems import read_only
 
 
-@csrf_exempt  # read-only: an unsafe method gets 405, not a CSRF page
+@read_only
 def policy(request: HttpRequest) -> HttpResponse:
-    if request.method not in ("GET", "HEAD"):
-        return method_not_allowed(["GET"])
     document = policy_document(settings.EO152_READINGS)
     return JsonResponse(document, json_dumps_params={"ensure_ascii": False})
 

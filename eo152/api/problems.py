@@ -6,9 +6,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any
 
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
 
@@ -30,3 +33,16 @@ def method_not_allowed(allowed: list[str]) -> JsonResponse:
     response = problem(405, "Method not allowed", f"Use {' or '.join(allowed)}.")
     response["Allow"] = ", ".join(allowed)
     return response
+
+
+def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """GET and HEAD only; any other method gets a 405 problem, never a CSRF page."""
+
+    @csrf_exempt
+    @functools.wraps(view)
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method not in ("GET", "HEAD"):
+            return method_not_allowed(["GET"])
+        return view(request, *args, **kwargs)
+
+    return wrapped

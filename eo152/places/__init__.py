@@ -13,7 +13,7 @@ point is inside Denver, which places contain it or are near it, and the ``owners
 
 from ._answer import Answer, LookupColumns, Place, credits, not_covered
 from ._config import LayerConfig, load_config
-from ._coordinates import check_coordinates
+from ._coordinates import check_coordinates, parse_point
 from ._defaults import default_config_path, import_config, import_defaults, shared_data_dir
 from ._errors import (
     InvalidCoordinates,
@@ -56,6 +56,7 @@ __all__ = [
     "import_layers",
     "load_config",
     "not_covered",
+    "parse_point",
     "remove_layer",
     "shared_data_dir",
     "store_dir",

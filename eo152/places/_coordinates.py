@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -12,11 +13,23 @@ from ._errors import InvalidCoordinates
 
 FloatArray = npt.NDArray[np.float64]
 _SHOWN = 3  # bad points named in one message
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)"
+_POINT = re.compile(rf"\s*(?P<lat>{_NUMBER})\s*(?:,|\s)\s*(?P<lon>{_NUMBER})\s*")
 
 
 def check_coordinates(lat: Any, lon: Any) -> tuple[float, float]:
     """Latitude and longitude as floats; InvalidCoordinates names the one that is wrong."""
     return _number(lat, "lat", 90.0), _number(lon, "lon", 180.0)
+
+
+def parse_point(text: str) -> tuple[float, float] | None:
+    """``"39.739, -104.988"`` (or with a space between) as checked coordinates.
+
+    None when the text is not two numbers (an address, say); InvalidCoordinates when it is
+    two numbers that cannot be a latitude and a longitude.
+    """
+    found = _POINT.fullmatch(text)
+    return check_coordinates(found["lat"], found["lon"]) if found else None
 
 
 def _number(value: Any, name: str, limit: float) -> float:

@@ -47,12 +47,19 @@ class LayerInfo:
         }
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything, for ``eo152 places layers`` (the source path stays on this machine)."""
+        """Everything, for ``eo152 places layers`` on this machine."""
+        return self.published() | {"source": self.source}
+
+    def published(self) -> dict[str, Any]:
+        """What the API and the map say of a layer: all but the source file's local path.
+
+        ``version`` changes whenever the layer's config or source file does.
+        """
         return self.summary() | {
             "features": self.features,
             "credit": self.credit,
-            "source": self.source,
             "imported_at": self.imported_at,
+            "version": self.fingerprint[:16],
         }
 
 

@@ -23,6 +23,7 @@ from ._address import AddressIndex, normalize
 from ._answer import Answer, LookupColumns, Place
 from ._batch import lookup_columns
 from ._coordinates import check_arrays, check_coordinates
+from ._display import feature_collection
 from ._layer import Layer, LayerInfo
 from ._store import layer_paths, load_layer, store_dir
 from ._vocab import KINDS, OWNERSHIPS, PRECISIONS
@@ -79,6 +80,8 @@ class Registry:
         self.layers: tuple[LayerInfo, ...] = tuple(layer.info for layer in layers)
         starts = np.cumsum([0] + [len(layer) for layer in self.place_layers])
         self._starts: list[int] = starts.tolist()
+        self._by_id = {layer.info.id: layer for layer in layers}
+        self._drawn: dict[str, bytes] = {}
 
     @classmethod
     def open(cls, directory: Path) -> Registry:
@@ -105,6 +108,18 @@ class Registry:
                 cached = (signature, cls.open(directory))
                 _CACHE[directory] = cached
             return cached[1]
+
+    def geojson(self, layer_id: str) -> bytes | None:
+        """A layer as GeoJSON for a map (simplified for drawing); None if there is no such layer.
+
+        Made once per registry: ``Registry.current`` keeps both until the layer changes.
+        """
+        layer = self._by_id.get(layer_id)
+        if layer is None:
+            return None
+        if layer_id not in self._drawn:
+            self._drawn[layer_id] = feature_collection(layer)
+        return self._drawn[layer_id]
 
     @cached_property
     def places(self) -> PlaceTable:

@@ -8,6 +8,7 @@ import never leaves a half-written layer: readers see the old layer or the new o
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import json
 import os
@@ -86,7 +87,7 @@ def _arrays(layer: Layer) -> dict[str, Any]:
     grid = layer.grid
     meta = {
         "format_version": FORMAT_VERSION,
-        "info": layer.info.to_dict() | {"fingerprint": layer.info.fingerprint},
+        "info": dataclasses.asdict(layer.info),
         "place_ids": layer.place_ids,
         "names": layer.names,
         "addresses": layer.addresses,

@@ -28,9 +28,7 @@ from .secret import load_or_create_secret_key
 
 _eo152 = Settings.from_env()
 _checkout = Path(__file__).resolve().parents[2]
-_uswds = (
-    Path(os.environ.get("EO152_NODE_MODULES") or _checkout / "node_modules") / "@uswds/uswds/dist"
-)
+_node_modules = Path(os.environ.get("EO152_NODE_MODULES") or _checkout / "node_modules")
 
 EO152_READINGS = os.environ.get("EO152_READINGS") or None
 DEBUG = os.environ.get("EO152_DEBUG", "") == "1"
@@ -96,10 +94,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 STATIC_URL = "/static/"
 STATIC_ROOT = _eo152.data_dir / "static"
-USWDS_DIST = _uswds
+NODE_MODULES = _node_modules
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
-    "eo152.web.assets.UswdsFinder",
+    "eo152.web.assets.PackageFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -115,5 +113,8 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
-    "loggers": {"django": {"handlers": ["stderr"], "level": "WARNING"}},
+    "loggers": {
+        "django": {"handlers": ["stderr"], "level": "WARNING"},
+        "eo152": {"handlers": ["stderr"], "level": "WARNING"},
+    },
 }

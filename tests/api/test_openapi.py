@@ -13,7 +13,13 @@ from eo152.rules import default_engine
 def test_the_openapi_document_describes_the_contract():
     document = Client().get("/api/v1/openapi.json").json()
     assert document["openapi"].startswith("3.1")
-    assert set(document["paths"]) == {"/api/v1/decisions", "/api/v1/policy"}
+    assert set(document["paths"]) == {
+        "/api/v1/decisions",
+        "/api/v1/policy",
+        "/api/v1/places/lookup",
+        "/api/v1/places/layers",
+        "/api/v1/places/layers/{layer_id}.geojson",
+    }
     schemas = document["components"]["schemas"]
     assert {"Situation", "Decision", "Problem", "Policy"} <= set(schemas)
     assert "#/$defs/" not in json.dumps(document), "every reference resolves inside the document"

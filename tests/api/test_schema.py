@@ -12,10 +12,17 @@ import pytest
 import schemathesis
 from django.test import Client
 from hypothesis import HealthCheck, settings
+from schemathesis.checks import positive_data_acceptance
 
 from eo152.web.wsgi import application
 
 schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
+
+# The places lookup takes lat and lon, or address. OpenAPI cannot say "one of these sets of
+# query parameters", so a request valid by the schema may give neither: it gets the
+# documented 400, which the check that valid data is accepted would count as a failure.
+# Every other check (no server error, documented statuses, response schemas) still runs.
+CHOICE_OF_PARAMETERS = {"GET /api/v1/places/lookup"}
 
 
 # A real WSGI handler (not Django's test client) checks the database connection at every
@@ -24,7 +31,8 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
 @schema.parametrize()
 @settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
 def test_the_api_keeps_its_schema_and_never_fails_on_any_input(case: schemathesis.Case) -> None:
-    case.call_and_validate()
+    excluded = [positive_data_acceptance] if case.operation.label in CHOICE_OF_PARAMETERS else []
+    case.call_and_validate(excluded_checks=excluded)
 
 
 @pytest.mark.parametrize("at", ["0001-01-01T01:00:00Z", "9999-12-31T23:00:00-12:00"])
