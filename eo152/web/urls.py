@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from django.urls import include, path
 
-from . import errors, health, views
+from . import errors, health, places_page, views
 
 urlpatterns = [
     path("", views.check, name="check"),
     path("decision", views.decision, name="decision"),
+    path("places", places_page.places_page, name="places"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("eo152.api.urls")),
 ]

@@ -1,0 +1,170 @@
+"""The places page: "Is this City property? A protected space?", with a map of the layers.
+
+The search (an address or coordinates) is a plain GET form answered on the server, so the
+answer, the matching places and the layers are text on the page with or without
+JavaScript. The map (Leaflet, from its npm package) draws the layers from the API's
+GeoJSON; clicking it, or asking for the point at its centre, runs the same search.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from .. import places
+from ..rules.vocabulary import label
+from .errors import error_page
+from .language import language_of, url_with
+from .permalink import pack
+from .texts import TEXTS
+
+_log = logging.getLogger("eo152.places")
+MAX_QUERY_LENGTH = 200
+# Colours of the layers on the map and in its key (.layer-colour--N in site.css): the city
+# limits dark blue, parks green, hospitals red, recreation centres blue, the rest in turn.
+BOUNDARY_COLOUR = 0
+KIND_COLOURS = {"park": 1, "recreation_center": 2, "hospital": 3}
+OTHER_COLOURS = (4, 5)
+_DRAWN = ("id", "url", "role", "colour")  # what the map's script needs of a layer
+
+
+@dataclass(frozen=True)
+class Search:
+    """What was asked and what the registry answered (``answer`` None: nothing found)."""
+
+    query: str
+    answer: places.Answer | None
+    address: places.AddressAnswer | None
+    error: str
+
+
+@require_safe
+def places_page(request: HttpRequest) -> HttpResponse:
+    lang = language_of(request)
+    texts = TEXTS[lang]
+    try:
+        registry = places.Registry.current()
+    except places.StoreError as error:
+        _log.error("%s", error)
+        return error_page(request, 503, texts["places_unavailable_title"],
+                          texts["places_unavailable_text"])  # fmt: skip
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    search = _search(registry, query, texts) if query else None
+    colours = _colours(registry.layers)
+    layers = [
+        _layer(info, colour, lang) for info, colour in zip(registry.layers, colours, strict=True)
+    ]
+    context: dict[str, Any] = {
+        "nav": "places",
+        "query": query,
+        "search": search,
+        "result": _result(search, lang) if search and search.answer else None,
+        "layers": layers,
+        "credits": places.credits(registry.layers),
+        "not_covered": [_kind(kind, lang) for kind in places.not_covered(registry.layers)],
+        "map_config": {
+            "layers": [{key: layer[key] for key in _DRAWN} for layer in layers],
+            "point": _point(search),
+            "lang": lang,
+        },
+    }
+    status = 422 if search and search.error else 200
+    return render(request, "eo152/places.html", context, status=status)
+
+
+def _search(registry: places.Registry, query: str, texts: dict[str, str]) -> Search:
+    try:
+        point = places.parse_point(query)
+    except places.InvalidCoordinates:
+        return Search(query, None, None, texts["places_error_coordinates"])
+    if point is not None:
+        return Search(query, registry.lookup(*point), None, "")
+    found = registry.lookup_address(query)
+    if found.normalized is None:
+        return Search(query, None, found, texts["places_error_unreadable"])
+    return Search(query, found.answer, found, "")
+
+
+def _result(search: Search, lang: str) -> dict[str, Any]:
+    answer = search.answer
+    assert answer is not None
+    texts = TEXTS[lang]
+    inside = {True: "places_inside_yes", False: "places_inside_no", None: "places_inside_unknown"}
+    known = {
+        name: value
+        for name, value in answer.location_facts().items()
+        if value is not None and value != "unknown"
+    }
+    return {
+        "lat": f"{answer.lat:.5f}",
+        "lon": f"{answer.lon:.5f}",
+        "inside": texts[inside[answer.inside_city]],
+        "ownership": label(f"location.ownership={answer.ownership}", lang),
+        "ownership_known": answer.ownership != "unknown",
+        "kind": _kind(answer.kind, lang),
+        "kind_known": answer.kind != "unknown",
+        "place": answer.place,
+        "places": [
+            {
+                "name": place.name,
+                "kind": _kind(place.kind, lang),
+                "ownership": label(f"location.ownership={place.ownership}", lang),
+                "layer": place.layer,
+                "how": texts["places_match_inside"]
+                if place.precision == "footprint"
+                else texts["places_match_near"].format(metres=round(place.distance_m)),
+            }
+            for place in answer.places
+        ],
+        "check_url": url_with("/", lang, s=pack({"location": known})) if known else "",
+    }
+
+
+def _kind(kind: str, lang: str) -> str:
+    return label(f"location.kind={kind}", lang)
+
+
+def _colours(layers: tuple[places.LayerInfo, ...]) -> list[int]:
+    """One colour per layer, each different while the palette lasts.
+
+    A layer whose first kind has a colour of its own takes it unless a more uniform layer
+    (one with fewer kinds) took it first: the park land is green, a mixed layer is not.
+    """
+    chosen: dict[str, int] = {}
+    for info in sorted(layers, key=lambda layer: (layer.role != "boundary", len(layer.kinds))):
+        wanted = (
+            BOUNDARY_COLOUR
+            if info.role == "boundary"
+            else KIND_COLOURS.get(info.kinds[0] if info.kinds else "", -1)
+        )
+        free = [c for c in (*OTHER_COLOURS, *KIND_COLOURS.values()) if c not in chosen.values()]
+        if wanted in chosen.values() or wanted < 0:
+            wanted = free[0] if free else OTHER_COLOURS[len(chosen) % len(OTHER_COLOURS)]
+        chosen[info.id] = wanted
+    return [chosen[info.id] for info in layers]
+
+
+def _layer(info: places.LayerInfo, colour: int, lang: str) -> dict[str, Any]:
+    version = info.published()["version"]
+    return {
+        "id": info.id,
+        "name": info.name,
+        "role": info.role,
+        "features": info.features,
+        "covers": info.covers,
+        "kinds": [_kind(kind, lang) for kind in info.kinds if kind != "unknown"],
+        "credit": info.credit,
+        "colour": colour,
+        "url": f"/api/v1/places/layers/{info.id}.geojson?v={version}",
+    }
+
+
+def _point(search: Search | None) -> list[float] | None:
+    if search is None or search.answer is None:
+        return None
+    return [search.answer.lat, search.answer.lon]
