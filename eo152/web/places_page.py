@@ -53,7 +53,7 @@ def places_page(request: HttpRequest) -> HttpResponse:
         _log.error("%s", error)
         return error_page(request, 503, texts["places_unavailable_title"],
                           texts["places_unavailable_text"])  # fmt: skip
-    query = request.GET.get("q", "").strip()[:MAX_QUERY_LENGTH]
+    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     search = _search(registry, query, texts) if query else None
     colours = _colours(registry.layers)
     layers = [

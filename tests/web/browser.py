@@ -18,6 +18,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from playwright.sync_api import Page
+
 CHROMIUM = Path(os.environ.get("EO152_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = [
     "--headless",
@@ -29,6 +31,9 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
 ]
 AXE = Path(__file__).parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 390, "height": 844}
+# Screenshots of each page land here when the variable is set (for a person to look at).
+SCREENSHOTS = os.environ.get("EO152_SCREENSHOTS")
 
 
 def free_port() -> int:
@@ -71,3 +76,27 @@ def _wait_for(address: str, server: subprocess.Popen[bytes]) -> None:
         except OSError:
             time.sleep(0.2)
     raise RuntimeError(f"eo152 serve did not answer at {address} within 90 s")
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds nothing against WCAG 2.2 A and AA and its best practices."""
+    # evaluate() runs through the DevTools protocol, so the page's CSP need not allow it.
+    page.evaluate(AXE.read_text("utf-8"))
+    result = page.evaluate(
+        """() => axe.run(document, {runOnly: {type: 'tag', values:
+            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"""
+    )
+    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
+    assert violations == []
+
+
+def assert_fits_the_screen(page: Page) -> None:
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], "nothing scrolls sideways on a phone"
+
+
+def shoot(page: Page, name: str) -> None:
+    if SCREENSHOTS:
+        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png")
+        page.screenshot(path=f"{SCREENSHOTS}/{name}-full.png", full_page=True)

@@ -8,13 +8,9 @@ JavaScript switched off.
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
-from browser import AXE, CHROMIUM, CHROMIUM_FLAGS, running_server
-from playwright.sync_api import Browser, Page, Response, expect, sync_playwright
+from browser import PHONE, assert_accessible, assert_fits_the_screen, shoot
+from playwright.sync_api import Browser, Page, expect
 
 from eo152.rules.vocabulary import label
 from eo152.web.permalink import pack
@@ -24,50 +20,7 @@ pytestmark = pytest.mark.browser
 # The machine may be busy (CI runs on two cores): wait for a page longer than the default.
 expect.set_options(timeout=20_000)
 
-PHONE = {"width": 390, "height": 844}
 LANGS = ["en", "es"]
-# Screenshots of each page land here when the variable is set (for a person to look at).
-SCREENSHOTS = os.environ.get("EO152_SCREENSHOTS")
-
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_server(tmp_path_factory.mktemp("data")) as (address, _):
-        yield address
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    problems: list[str] = []
-    page.on("console", lambda message: _note_violation(message.text, problems))
-    page.on("pageerror", lambda error: problems.append(str(error)))
-    page.on("response", lambda response: _note_missing_file(response, problems))
-    yield page
-    context.close()
-    assert problems == [], "the browser reported problems (a CSP violation, a missing file…)"
-
-
-def _note_violation(text: str, problems: list[str]) -> None:
-    if "Content Security Policy" in text:
-        problems.append(text)
-
-
-def _note_missing_file(response: Response, problems: list[str]) -> None:
-    # An error page is itself a 404 or a 400; what it links to must all be there.
-    if response.status >= 400 and response.request.resource_type != "document":
-        problems.append(f"{response.status} {response.url}")
 
 
 def _words(key: str, lang: str) -> str:
@@ -100,17 +53,10 @@ def _duty(page: Page, actor: str, action: str, lang: str) -> str:
     return title.first.inner_text()
 
 
-def _shoot(page: Page, name: str) -> None:
-    if SCREENSHOTS:
-        Path(SCREENSHOTS).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{SCREENSHOTS}/{name}.png")
-        page.screenshot(path=f"{SCREENSHOTS}/{name}-full.png", full_page=True)
-
-
 @pytest.mark.parametrize("lang", LANGS)
 def test_lethal_force_puts_intervene_first(page: Page, site: str, lang: str) -> None:
     page.goto(f"{site}/?lang={lang}")
-    _shoot(page, f"check-{lang}")
+    shoot(page, f"check-{lang}")
     _choose(page, "agents.agencies=ICE_ERO", lang)
     _choose(page, "force.kind=neck_restraint", lang)
     _yes(page, "force.could_cause_death_or_serious_bodily_injury")
@@ -124,7 +70,7 @@ def test_lethal_force_puts_intervene_first(page: Page, site: str, lang: str) -> 
     assert _words("police/intervene", lang) in first
     assert TEXTS[lang]["outcome_required"].upper() in first.upper()
     expect(page.locator(".duty").first).to_contain_text("EO 152 P7")
-    _shoot(page, f"decision-lethal-{lang}")
+    shoot(page, f"decision-lethal-{lang}")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -140,7 +86,7 @@ def test_staging_with_an_i205_is_prohibited(page: Page, site: str, lang: str) ->
     _submit(page, lang)
     duty = _duty(page, "federal_agents", "use_city_property", lang)
     assert TEXTS[lang]["outcome_prohibited"].upper() in duty.upper()
-    _shoot(page, f"decision-staging-{lang}")
+    shoot(page, f"decision-staging-{lang}")
 
 
 def test_switching_language_keeps_what_was_typed(page: Page, site: str) -> None:
@@ -226,9 +172,9 @@ def test_every_page_passes_axe_and_fits_a_phone(
     page: Page, site: str, lang: str, name: str
 ) -> None:
     page.goto(_pages(site, lang)[name])
-    _assert_accessible(page)
-    _assert_fits_the_screen(page)
-    _shoot(page, f"{name}-{lang}")
+    assert_accessible(page)
+    assert_fits_the_screen(page)
+    shoot(page, f"{name}-{lang}")
 
 
 @pytest.mark.parametrize("lang", LANGS)
@@ -243,21 +189,5 @@ def test_the_form_with_an_error_passes_axe(page: Page, site: str, lang: str) -> 
     expect(summary).to_contain_text(TEXTS[lang]["error_summary_title"])
     summary.get_by_role("link").first.click()
     expect(kind).to_be_focused()
-    _assert_accessible(page)
-    _shoot(page, f"check-error-{lang}")
-
-
-def _assert_accessible(page: Page) -> None:
-    # evaluate() runs through the DevTools protocol, so the page's CSP need not allow it.
-    page.evaluate(AXE.read_text("utf-8"))
-    result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values:
-            ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"""
-    )
-    violations = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in result["violations"]]
-    assert violations == []
-
-
-def _assert_fits_the_screen(page: Page) -> None:
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], "nothing scrolls sideways on a phone"
+    assert_accessible(page)
+    shoot(page, f"check-error-{lang}")

@@ -41,11 +41,13 @@
     form.submit();
   }
 
-  function label(properties) {
-    // Text, never HTML: names come from the layers' data.
-    var text = document.createElement("span");
-    text.textContent = properties.name + (properties.address ? " — " + properties.address : "");
-    return text;
+  // A shape's name shows on hover as an SVG <title>. Not a Leaflet tooltip: Chromium makes
+  // every shape with a focus listener a Tab stop, and hundreds of parks would bury the
+  // buttons after the map. Keyboard users get the same names as text from a lookup.
+  function name(shape, properties) {
+    var title = document.createElementNS("http://www.w3.org/2000/svg", "title");
+    title.textContent = properties.name + (properties.address ? " — " + properties.address : "");
+    shape.getElement().appendChild(title); // text, never HTML: names come from the data
   }
 
   function draw(layer, data) {
@@ -61,7 +63,7 @@
       },
       onEachFeature: function (feature, shape) {
         if (!boundary) {
-          shape.bindTooltip(label(feature.properties));
+          shape.on("add", function () { name(shape, feature.properties); });
         }
       }
     }).addTo(map);
