@@ -49,7 +49,9 @@ def test_a_park_hill_backyard_is_in_denver_with_nothing_known_and_says_what_that
     assert escape(TEXTS["es"]["places_inside_yes"]) in page
     assert escape(TEXTS["es"]["places_no_matches"]) in page
     assert escape(TEXTS["es"]["places_unknown_means"]) in page
-    assert escape(TEXTS["es"]["places_check_here"]) in page, "inside Denver is already a fact to check"
+    assert escape(TEXTS["es"]["places_check_here"]) in page, (
+        "inside Denver is already a fact to check"
+    )
 
 
 def test_aurora_is_outside_denver(client: Client) -> None:
