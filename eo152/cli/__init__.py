@@ -43,7 +43,9 @@ def _root() -> None:
 @app.command()
 def init() -> None:
     """Create the data folder (EO152_DATA_DIR) and what it needs. Safe to run twice."""
-    for line in init_data_dir(Settings.from_env()):
+    with ledger.reported():  # an unusable DATABASE_URL is the operator's to fix: exit 2
+        lines = init_data_dir(Settings.from_env())
+    for line in lines:
         console.print(line)
 
 

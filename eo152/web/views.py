@@ -62,6 +62,7 @@ def decision(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "nav": "check",
         "answer": present(answer, lang),
+        "place_credits": _place_credits() if answer.get("place") else [],
         "permalink": permalink,
         "permalink_absolute": request.build_absolute_uri(permalink),
         "change_url": url_with("/", lang, s=packed),
@@ -84,6 +85,13 @@ def _form(
         "errors_lang": errors_lang or lang,
     }
     return render(request, "eo152/check.html", context, status=422 if errors else 200)
+
+
+def _place_credits() -> list[str]:
+    """The credit lines of the layers a matched place came from: shown with it."""
+    from .. import places  # the answer already used the registry: this is a cached read
+
+    return places.credits(places.Registry.current().layers)
 
 
 def _prefill(request: HttpRequest) -> FormValues:

@@ -148,6 +148,23 @@ def test_init_is_safe_to_run_twice(data_dir: Path) -> None:
     assert f"created {data_dir}" in first.stdout and f"kept {data_dir}" in second.stdout
 
 
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("mysql://eo152@localhost/eo152", "DATABASE_URL is neither sqlite:/// nor postgresql://"),
+        ("postgresql://nobody@127.0.0.1:1/eo152", "cannot open the database"),
+    ],
+)
+def test_init_with_an_unusable_database_url_exits_2_saying_why(
+    url: str, expected: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    run = eo152("init")
+    assert run.returncode == 2
+    assert expected in run.stderr and "internal error" not in run.stderr
+    assert "Traceback" not in run.stderr
+
+
 @pytest.mark.skipif(
     not (SHARED / "scenarios").exists(), reason="../shared is not beside the project"
 )

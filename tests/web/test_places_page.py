@@ -110,3 +110,12 @@ def test_a_long_query_is_cut_not_refused(client: Client) -> None:
     assert response.status_code == 200
     assert response.context["query"] == "777 Bannock Street"
     assert "Denver Health Medical Center" in response.content.decode()
+
+
+def test_a_decision_at_an_address_names_the_place_with_the_layers_credits(client: Client) -> None:
+    from eo152.web.permalink import pack
+
+    situation = {"activities": ["staging"], "location": {"address": "777 Bannock Street"}}
+    page = client.get("/decision", {"lang": "en", "s": pack(situation)}).content.decode()
+    assert "Denver Health Medical Center" in page
+    assert "HIFLD Open data (U.S. DHS)" in page
