@@ -119,3 +119,8 @@ def test_a_decision_at_an_address_names_the_place_with_the_layers_credits(client
     page = client.get("/decision", {"lang": "en", "s": pack(situation)}).content.decode()
     assert "Denver Health Medical Center" in page
     assert "HIFLD Open data (U.S. DHS)" in page
+
+
+def test_the_check_form_points_to_the_places_page_beside_the_scene_questions() -> None:
+    page = Client().get("/", {"lang": "es"}).content.decode()
+    assert f'href="/places?lang=es">{escape(TEXTS["es"]["check_places_link"])}</a>' in page
