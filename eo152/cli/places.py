@@ -229,6 +229,8 @@ def _show(answer: places.Answer, as_json: bool) -> None:
         f"{answer.lat:.6f}, {answer.lon:.6f}: {_inside_text(answer.inside_city, long=True)}",
         highlight=False,
     )
+    for area in answer.areas:
+        console.print(f"area: {area.name} [{area.layer}]", highlight=False, markup=False)
     console.print(f"ownership: [bold]{answer.ownership}[/]   kind: [bold]{answer.kind}[/]")
     if answer.ownership == "unknown" or answer.kind == "unknown":
         console.print("unknown means no loaded layer says; it does not mean 'not protected'.")

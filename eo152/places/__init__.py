@@ -11,7 +11,7 @@ point is inside Denver, which places contain it or are near it, and the ``owners
     ('city_owned', 'park', True)
 """
 
-from ._answer import Answer, LookupColumns, Place, credits, not_covered
+from ._answer import Answer, Area, LookupColumns, Place, credits, not_covered
 from ._config import LayerConfig, load_config
 from ._coordinates import check_coordinates, parse_point
 from ._defaults import default_config_path, import_config, import_defaults, shared_data_dir
@@ -34,6 +34,7 @@ __all__ = [
     "PRECISIONS",
     "AddressAnswer",
     "Answer",
+    "Area",
     "InvalidCoordinates",
     "LayerConfig",
     "LayerConfigError",

@@ -48,6 +48,17 @@ class Place:
 
 
 @dataclass(frozen=True)
+class Area:
+    """A named area the point is in (a neighbourhood): orientation, never ownership or kind."""
+
+    name: str
+    layer: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"name": self.name, "layer": self.layer}
+
+
+@dataclass(frozen=True)
 class Answer:
     """The registry's answer for one point.
 
@@ -56,7 +67,8 @@ class Answer:
     an unnamed piece with no known owner does not hide the park around it. ``place`` is the
     place that gave ``ownership`` (else ``kind``, else the most specific match). Where no
     loaded layer covers the point, both are ``unknown``: never "not protected".
-    ``inside_city`` is None when no boundary layer is loaded.
+    ``inside_city`` is None when no boundary layer is loaded. ``areas`` names the areas
+    (role ``area`` layers, such as neighbourhoods) the point is in.
     """
 
     lat: float
@@ -67,6 +79,7 @@ class Answer:
     place: Place | None
     places: tuple[Place, ...]
     layers: tuple[LayerInfo, ...]
+    areas: tuple[Area, ...] = ()
 
     def location_facts(self) -> dict[str, Any]:
         """The situation facts this answer settles, under their contract names."""
@@ -88,6 +101,7 @@ class Answer:
             "kind": self.kind,
             "place": self.decision_place(),
             "places": [place.to_dict() for place in self.places],
+            "areas": [area.to_dict() for area in self.areas],
             "layers": [layer.summary() for layer in self.layers],
             "not_covered": not_covered(self.layers),
             "credits": credits(self.layers),

@@ -21,7 +21,9 @@ from ._errors import LayerConfigError
 from ._vocab import KIND_CODES, OWNERSHIP_CODES
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".shp": "shapefile", ".csv": "csv"}
-ROLES = ("places", "boundary")
+# places: they answer ownership and kind; boundary: the city limits (inside_city); area:
+# named areas a point is in (neighbourhoods, police districts), for orientation only.
+ROLES = ("places", "boundary", "area")
 DEFAULT_NEAR_M = 50.0
 _LAYER_KEYS = {
     "id", "name", "role", "path", "format", "crs", "coordinates", "fields", "kind",

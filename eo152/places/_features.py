@@ -113,7 +113,7 @@ def shape_problem(candidate: Candidate, role: str) -> str | None:
         kind = POINT
     if kind == POINT:
         candidate.geometry = geometry
-        return "a boundary layer needs polygons, not points" if role == "boundary" else None
+        return None if role == "places" else f"a point: the {role} layer takes polygons only"
     if kind not in (POLYGON, MULTIPOLYGON):
         name = _TYPE_NAMES[kind] if 0 <= kind < len(_TYPE_NAMES) else "geometry"
         return f"a {name} is not a place: polygons and points only"

@@ -20,7 +20,7 @@ import numpy.typing as npt
 
 from ..config import Settings
 from ._address import AddressIndex, normalize
-from ._answer import Answer, LookupColumns, Place
+from ._answer import Answer, Area, LookupColumns, Place
 from ._batch import lookup_columns
 from ._coordinates import check_arrays, check_coordinates
 from ._display import feature_collection
@@ -77,6 +77,7 @@ class Registry:
     def __init__(self, layers: Sequence[Layer]) -> None:
         self.boundary: Layer | None = next((x for x in layers if x.info.role == "boundary"), None)
         self.place_layers: tuple[Layer, ...] = tuple(x for x in layers if x.info.role == "places")
+        self.area_layers: tuple[Layer, ...] = tuple(x for x in layers if x.info.role == "area")
         self.layers: tuple[LayerInfo, ...] = tuple(layer.info for layer in layers)
         starts = np.cumsum([0] + [len(layer) for layer in self.place_layers])
         self._starts: list[int] = starts.tolist()
@@ -134,7 +135,13 @@ class Registry:
                 place = self._place(index, feature, distance, precision)
                 found.append((_specificity(layer, feature, distance, precision), place))
         found.sort(key=lambda item: item[0])
-        return self._answer(lat, lon, tuple(place for _, place in found), self._inside(lat, lon))
+        places = tuple(place for _, place in found)
+        areas = tuple(
+            Area(layer.names[feature], layer.info.id)
+            for layer in self.area_layers
+            for feature, _, _ in layer.match_one(lon, lat)
+        )
+        return self._answer(lat, lon, places, self._inside(lat, lon), areas)
 
     def lookup_many(self, lats: Any, lons: Any) -> LookupColumns:
         """Answer a batch (sequences or numpy arrays) as columns; see LookupColumns."""
@@ -155,8 +162,17 @@ class Registry:
         ):
             per_point[point].append(self.places.place(place, distance, precision))
         inside = [None if code < 0 else bool(code) for code in columns.inside_city.tolist()]
+        areas: list[list[Area]] = [[] for _ in range(lat.size)]
+        for layer in self.area_layers:
+            matches = layer.match_many(lon, lat)
+            for point, feature in zip(
+                matches.points.tolist(), matches.features.tolist(), strict=True
+            ):
+                areas[point].append(Area(layer.names[feature], layer.info.id))
         return [
-            self._answer(float(lat[i]), float(lon[i]), tuple(per_point[i]), inside[i])
+            self._answer(
+                float(lat[i]), float(lon[i]), tuple(per_point[i]), inside[i], tuple(areas[i])
+            )
             for i in range(lat.size)
         ]
 
@@ -200,7 +216,12 @@ class Registry:
         return self.places.place(self._starts[layer_index] + feature, distance, precision)
 
     def _answer(
-        self, lat: float, lon: float, places: tuple[Place, ...], inside: bool | None
+        self,
+        lat: float,
+        lon: float,
+        places: tuple[Place, ...],
+        inside: bool | None,
+        areas: tuple[Area, ...] = (),
     ) -> Answer:
         ownership = next((p for p in places if p.ownership != "unknown"), None)
         kind = next((p for p in places if p.kind != "unknown"), None)
@@ -213,6 +234,7 @@ class Registry:
             place=ownership or kind or (places[0] if places else None),
             places=places,
             layers=self.layers,
+            areas=areas,
         )
 
     def _inside(self, lat: float, lon: float) -> bool | None:

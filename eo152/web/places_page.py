@@ -28,6 +28,7 @@ MAX_QUERY_LENGTH = 200
 # Colours of the layers on the map and in its key (.layer-colour--N in site.css): the city
 # limits dark blue, parks green, hospitals red, recreation centres blue, the rest in turn.
 BOUNDARY_COLOUR = 0
+AREA_COLOUR = 6
 KIND_COLOURS = {"park": 1, "recreation_center": 2, "hospital": 3}
 OTHER_COLOURS = (4, 5)
 _DRAWN = ("id", "url", "role", "colour")  # what the map's script needs of a layer
@@ -104,6 +105,7 @@ def _result(search: Search, lang: str) -> dict[str, Any]:
         "lat": f"{answer.lat:.5f}",
         "lon": f"{answer.lon:.5f}",
         "inside": texts[inside[answer.inside_city]],
+        "areas": [area.name for area in answer.areas],
         "ownership": label(f"location.ownership={answer.ownership}", lang),
         "ownership_known": answer.ownership != "unknown",
         "kind": _kind(answer.kind, lang),
@@ -132,18 +134,19 @@ def _kind(kind: str, lang: str) -> str:
 def _colours(layers: tuple[places.LayerInfo, ...]) -> list[int]:
     """One colour per layer, each different while the palette lasts.
 
-    A layer whose first kind has a colour of its own takes it unless a more uniform layer
-    (one with fewer kinds) took it first: the park land is green, a mixed layer is not.
+    The city limits and named areas have their own. A layer whose first kind has a colour
+    takes it unless a more uniform layer (fewer kinds) took it first: the park land is green,
+    a mixed layer is not.
     """
     chosen: dict[str, int] = {}
-    for info in sorted(layers, key=lambda layer: (layer.role != "boundary", len(layer.kinds))):
-        wanted = (
-            BOUNDARY_COLOUR
-            if info.role == "boundary"
-            else KIND_COLOURS.get(info.kinds[0] if info.kinds else "", -1)
-        )
-        free = [c for c in (*OTHER_COLOURS, *KIND_COLOURS.values()) if c not in chosen.values()]
-        if wanted in chosen.values() or wanted < 0:
+    for info in sorted(layers, key=lambda layer: len(layer.kinds)):
+        if info.role != "places":
+            chosen[info.id] = BOUNDARY_COLOUR if info.role == "boundary" else AREA_COLOUR
+            continue
+        wanted = KIND_COLOURS.get(info.kinds[0] if info.kinds else "", -1)
+        taken = set(chosen.values())
+        free = [c for c in (*OTHER_COLOURS, *KIND_COLOURS.values()) if c not in taken]
+        if wanted in taken or wanted < 0:
             wanted = free[0] if free else OTHER_COLOURS[len(chosen) % len(OTHER_COLOURS)]
         chosen[info.id] = wanted
     return [chosen[info.id] for info in layers]
@@ -155,7 +158,7 @@ def _layer(info: places.LayerInfo, colour: int, lang: str) -> dict[str, Any]:
         "id": info.id,
         "name": info.name,
         "role": info.role,
-        "features": info.features,
+        "count": TEXTS[lang]["places_layer_count"].format(count=info.features),
         "covers": info.covers,
         "kinds": [_kind(kind, lang) for kind in info.kinds if kind != "unknown"],
         "credit": info.credit,

@@ -146,6 +146,18 @@ def test_lines_are_not_places(
     assert "LineString is not a place" in report.problems[0].reason
 
 
+@pytest.mark.parametrize("role", ["boundary", "area"])
+def test_a_point_in_a_boundary_or_area_layer_is_rejected(
+    tmp_path: Path, settings: Settings, write_config: WriteConfig, role: str
+) -> None:
+    features = [point_feature(-104.98, 39.73, name="a spot"), polygon_feature(SQUARE, name="x")]
+    path = _geojson(tmp_path, feature_collection(features))
+    config = write_config([{"id": "zones", "role": role, "path": str(path)}])
+    report = _one(config, settings)
+    assert (report.loaded, report.rejected) == (1, 1)
+    assert f"the {role} layer takes polygons only" in report.problems[0].reason
+
+
 @pytest.mark.parametrize(
     ("lat", "lon", "message"),
     [

@@ -19,7 +19,8 @@ def _load(write_config: WriteConfig, *layers: dict[str, Any]) -> list[places.Lay
 def test_the_shipped_denver_config_loads(shared_dir: Path) -> None:
     layers = load_config(places.default_config_path(), shared_dir)
     assert [layer.id for layer in layers] == [
-        "boundary", "parkland", "recreation-centers", "hospitals", "osm-civic-center",
+        "boundary", "neighborhoods", "parkland", "recreation-centers", "hospitals",
+        "osm-civic-center",
     ]  # fmt: skip
     assert all(layer.path.exists() for layer in layers)
     assert all(layer.credit for layer in layers)

@@ -47,6 +47,7 @@ def test_a_park_hill_backyard_is_inside_denver_with_ownership_unknown(
 ) -> None:
     answer = denver.lookup(*PARK_HILL_BACKYARD)
     assert answer.inside_city is True
+    assert [area.name for area in answer.areas] == ["South Park Hill"]
     assert answer.places == ()
     assert (answer.ownership, answer.kind) == ("unknown", "unknown")
     assert answer.decision_place() is None
@@ -55,7 +56,8 @@ def test_a_park_hill_backyard_is_inside_denver_with_ownership_unknown(
 def test_the_answer_names_the_layers_consulted_and_their_credits(denver: places.Registry) -> None:
     shown = denver.lookup(*PARK_HILL_BACKYARD).to_dict()
     assert {layer["id"] for layer in shown["layers"]} == {
-        "boundary", "parkland", "recreation-centers", "hospitals", "osm-civic-center",
+        "boundary", "neighborhoods", "parkland", "recreation-centers", "hospitals",
+        "osm-civic-center",
     }  # fmt: skip
     assert "© OpenStreetMap contributors (ODbL)" in shown["credits"]
     assert "HIFLD Open data (U.S. DHS)" in shown["credits"]
@@ -83,3 +85,10 @@ def test_the_central_library_and_the_detention_center_come_from_openstreetmap(
     assert (detention.kind, detention.ownership) == ("jail", "city_owned")
     capitol = denver.lookup_address("200 East Colfax Avenue").answer
     assert capitol is not None and (capitol.kind, capitol.ownership) == ("other", "state")
+
+
+def test_a_batch_names_the_same_areas_as_single_lookups(denver: places.Registry) -> None:
+    points = [PARK_HILL_BACKYARD, CIVIC_CENTER_PARK, AURORA]
+    batch = denver.answers([p[0] for p in points], [p[1] for p in points])
+    assert [a.areas for a in batch] == [denver.lookup(*p).areas for p in points]
+    assert batch[1].areas and batch[2].areas == ()

@@ -25,6 +25,7 @@ def test_the_default_layers_report_what_was_loaded(denver_settings: Settings) ->
     counts = {r.layer: (r.status, r.loaded, r.excluded) for r in reports}
     assert counts == {
         "boundary": ("unchanged", 1, 0),
+        "neighborhoods": ("unchanged", 78, 0),
         "parkland": ("unchanged", 370, 0),
         "recreation-centers": ("unchanged", 37, 0),
         "hospitals": ("unchanged", 14, 0),

@@ -47,6 +47,7 @@ def test_a_park_hill_backyard_is_in_denver_with_nothing_known_and_says_what_that
     status, page = _page(client, lang="es", q="39.7475, -104.9180")
     assert status == 200
     assert escape(TEXTS["es"]["places_inside_yes"]) in page
+    assert '<dd lang="en">South Park Hill</dd>' in page
     assert escape(TEXTS["es"]["places_no_matches"]) in page
     assert escape(TEXTS["es"]["places_unknown_means"]) in page
     assert escape(TEXTS["es"]["places_check_here"]) in page, (

@@ -25,7 +25,7 @@
     zoomSnap: 0.5,
     minZoom: 9,
     maxZoom: 19
-  }).setView(config.point || DENVER, config.point ? 16 : 11);
+  }).setView(config.point || DENVER, config.point ? 15 : 11);
 
   function colour(index) {
     var probe = document.createElement("span");
@@ -50,14 +50,24 @@
     shape.getElement().appendChild(title); // text, never HTML: names come from the data
   }
 
+  // The city limits and named areas (neighbourhoods) lie under the places, so a tap on a
+  // park or a hospital is never taken by the area around it.
+  map.createPane("context").style.zIndex = 350;
+  var STYLES = {
+    boundary: function (shade) { return { color: shade, weight: 3, fill: false }; },
+    area: function (shade) {
+      return { color: shade, weight: 1, dashArray: "4 4", fillOpacity: 0 };
+    },
+    places: function (shade) { return { color: shade, weight: 1, fillOpacity: 0.3 }; }
+  };
+
   function draw(layer, data) {
     var shade = colour(layer.colour);
     var boundary = layer.role === "boundary";
     var drawn = L.geoJSON(data, {
       interactive: !boundary,
-      style: boundary
-        ? { color: shade, weight: 3, fill: false }
-        : { color: shade, weight: 1, fillOpacity: 0.3 },
+      pane: layer.role === "places" ? "overlayPane" : "context",
+      style: STYLES[layer.role](shade),
       pointToLayer: function (feature, at) {
         return L.circleMarker(at, { radius: 6, color: shade, weight: 2, fillOpacity: 0.7 });
       },
@@ -67,11 +77,8 @@
         }
       }
     }).addTo(map);
-    if (boundary) {
-      drawn.bringToBack();
-      if (!config.point) {
-        map.fitBounds(drawn.getBounds());
-      }
+    if (boundary && !config.point) {
+      map.fitBounds(drawn.getBounds());
     }
     section.dataset.drawn = String(Number(section.dataset.drawn || 0) + 1);
   }
