@@ -61,6 +61,21 @@
     places: function (shade) { return { color: shade, weight: 1, fillOpacity: 0.3 }; }
   };
 
+  // Area names (neighbourhoods) written on the map: with no tiles, they say where one is.
+  // Plain text in a non-interactive marker that is no Tab stop; shown only when near enough.
+  function labelArea(shape) {
+    var text = document.createElement("span");
+    text.textContent = shape.feature.properties.name;
+    var icon = L.divIcon({ className: "area-label", html: text, iconSize: null });
+    L.marker(shape.getCenter(), { icon: icon, pane: "context", interactive: false, keyboard: false })
+      .addTo(map);
+  }
+  function showLabelsWhenNear() {
+    map.getContainer().classList.toggle("places-map--far", map.getZoom() < 13);
+  }
+  map.on("zoomend", showLabelsWhenNear);
+  showLabelsWhenNear();
+
   function draw(layer, data) {
     var shade = colour(layer.colour);
     var boundary = layer.role === "boundary";
@@ -77,6 +92,9 @@
         }
       }
     }).addTo(map);
+    if (layer.role === "area") {
+      drawn.eachLayer(labelArea);
+    }
     if (boundary && !config.point) {
       map.fitBounds(drawn.getBounds());
     }
