@@ -64,14 +64,13 @@ def places_page(request: HttpRequest) -> HttpResponse:
         "nav": "places",
         "query": query,
         "search": search,
-        "result": _result(search, lang) if search and search.answer else None,
+        "result": _result(search.answer, lang) if search and search.answer else None,
         "layers": layers,
         "credits": places.credits(registry.layers),
         "not_covered": [_kind(kind, lang) for kind in places.not_covered(registry.layers)],
         "map_config": {
             "layers": [{key: layer[key] for key in _DRAWN} for layer in layers],
             "point": _point(search),
-            "lang": lang,
         },
     }
     status = 422 if search and search.error else 200
@@ -91,9 +90,7 @@ def _search(registry: places.Registry, query: str, texts: dict[str, str]) -> Sea
     return Search(query, found.answer, found, "")
 
 
-def _result(search: Search, lang: str) -> dict[str, Any]:
-    answer = search.answer
-    assert answer is not None
+def _result(answer: places.Answer, lang: str) -> dict[str, Any]:
     texts = TEXTS[lang]
     inside = {True: "places_inside_yes", False: "places_inside_no", None: "places_inside_unknown"}
     known = {
@@ -110,7 +107,6 @@ def _result(search: Search, lang: str) -> dict[str, Any]:
         "ownership_known": answer.ownership != "unknown",
         "kind": _kind(answer.kind, lang),
         "kind_known": answer.kind != "unknown",
-        "place": answer.place,
         "places": [
             {
                 "name": place.name,
