@@ -14,8 +14,7 @@ from typing import Any
 from .. import __version__
 from ..rules.contract import decision_json_schema, situation_json_schema
 from . import openapi_places
-
-_COMPONENTS = "#/components/schemas/"
+from .openapi_refs import COMPONENTS, problem_response, ref
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -76,7 +75,7 @@ def _hoist_defs(schema: dict[str, Any], schemas: dict[str, Any]) -> dict[str, An
 def _rewrite_refs(node: Any) -> Any:
     if isinstance(node, dict):
         return {
-            key: value.replace("#/$defs/", _COMPONENTS)
+            key: value.replace("#/$defs/", COMPONENTS)
             if key == "$ref" and isinstance(value, str)
             else _rewrite_refs(value)
             for key, value in node.items()
@@ -86,19 +85,8 @@ def _rewrite_refs(node: Any) -> Any:
     return node
 
 
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": _COMPONENTS + name}
-
-
 def _one_or_many(name: str) -> dict[str, Any]:
-    return {"oneOf": [_ref(name), {"type": "array", "items": _ref(name)}]}
-
-
-def _problem_response(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": _ref("Problem")}},
-    }
+    return {"oneOf": [ref(name), {"type": "array", "items": ref(name)}]}
 
 
 _DECIDE_OPERATION: dict[str, Any] = {
@@ -116,9 +104,9 @@ _DECIDE_OPERATION: dict[str, Any] = {
             "description": "The decision (a list of decisions for a list of situations).",
             "content": {"application/json": {"schema": _one_or_many("Decision")}},
         },
-        "400": _problem_response("The body is not JSON."),
-        "413": _problem_response("The body is over 1 MB."),
-        "422": _problem_response("The situation is not valid; `errors` names each bad field."),
+        "400": problem_response("The body is not JSON."),
+        "413": problem_response("The body is over 1 MB."),
+        "422": problem_response("The situation is not valid; `errors` names each bad field."),
     },
 }
 
@@ -128,7 +116,7 @@ _POLICY_OPERATION: dict[str, Any] = {
     "responses": {
         "200": {
             "description": "The policy the engine decides with.",
-            "content": {"application/json": {"schema": _ref("Policy")}},
+            "content": {"application/json": {"schema": ref("Policy")}},
         }
     },
 }

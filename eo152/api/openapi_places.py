@@ -5,19 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..location_values import LOCATION_KINDS, LOCATION_OWNERSHIPS
-
-_COMPONENTS = "#/components/schemas/"
-
-
-def _ref(name: str) -> dict[str, str]:
-    return {"$ref": _COMPONENTS + name}
-
-
-def _problem(description: str) -> dict[str, Any]:
-    return {
-        "description": description,
-        "content": {"application/problem+json": {"schema": _ref("Problem")}},
-    }
+from .openapi_refs import problem_response, ref
 
 
 def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
@@ -81,7 +69,7 @@ SCHEMAS: dict[str, Any] = {
                 "decision's `place`.",
                 "oneOf": [{"type": "null"}, {"type": "object"}],
             },
-            "places": {"type": "array", "items": _ref("PlaceMatch")},
+            "places": {"type": "array", "items": ref("PlaceMatch")},
             "layers": {"type": "array", "items": _LAYER_SUMMARY},
             "not_covered": {
                 "type": "array",
@@ -138,11 +126,13 @@ LOOKUP_OPERATION: dict[str, Any] = {
         "200": {
             "description": "The answer; for an address nothing matched, `address.matched` is "
             "empty and everything is unknown.",
-            "content": {"application/json": {"schema": _ref("PlaceLookup")}},
+            "content": {"application/json": {"schema": ref("PlaceLookup")}},
         },
-        "400": _problem("A parameter is missing, not a number, or both kinds were given."),
-        "422": _problem("A coordinate is out of range, or the address has no house number."),
-        "503": _problem("The layers in the data folder cannot be read."),
+        "400": problem_response("A parameter is missing, not a number, or both kinds were given."),
+        "422": problem_response(
+            "A coordinate is out of range, or the address has no house number."
+        ),
+        "503": problem_response("The layers in the data folder cannot be read."),
     },
 }
 
@@ -152,9 +142,9 @@ LAYERS_OPERATION: dict[str, Any] = {
     "responses": {
         "200": {
             "description": "The layers.",
-            "content": {"application/json": {"schema": _ref("PlaceLayers")}},
+            "content": {"application/json": {"schema": ref("PlaceLayers")}},
         },
-        "503": _problem("The layers in the data folder cannot be read."),
+        "503": problem_response("The layers in the data folder cannot be read."),
     },
 }
 
@@ -171,7 +161,7 @@ LAYER_GEOJSON_OPERATION: dict[str, Any] = {
             "content": {"application/geo+json": {"schema": {"type": "object"}}},
         },
         "304": {"description": "Not modified since the ETag given."},
-        "404": _problem("No such layer is loaded."),
+        "404": problem_response("No such layer is loaded."),
     },
 }
 
