@@ -63,6 +63,7 @@ def decision(request: HttpRequest) -> HttpResponse:
         "nav": "check",
         "answer": present(answer, lang),
         "place_credits": _place_credits() if answer.get("place") else [],
+        "map_url": _map_url(situation, lang),
         "permalink": permalink,
         "permalink_absolute": request.build_absolute_uri(permalink),
         "change_url": url_with("/", lang, s=packed),
@@ -85,6 +86,16 @@ def _form(
         "errors_lang": errors_lang or lang,
     }
     return render(request, "eo152/check.html", context, status=422 if errors else 200)
+
+
+def _map_url(situation: dict[str, Any], lang: str) -> str:
+    """The places page searching where the situation happened; empty if it does not say."""
+    location = situation.get("location") or {}
+    if location.get("lat") is not None and location.get("lon") is not None:
+        return url_with("/places", lang, q=f"{location['lat']}, {location['lon']}")
+    if location.get("address"):
+        return url_with("/places", lang, q=str(location["address"]))
+    return ""
 
 
 def _place_credits() -> list[str]:

@@ -125,3 +125,16 @@ def test_a_decision_at_an_address_names_the_place_with_the_layers_credits(client
 def test_the_check_form_points_to_the_places_page_beside_the_scene_questions() -> None:
     page = Client().get("/", {"lang": "es"}).content.decode()
     assert f'href="/places?lang=es">{escape(TEXTS["es"]["check_places_link"])}</a>' in page
+
+
+def test_a_decision_at_coordinates_links_to_the_place_on_the_map(client: Client) -> None:
+    from eo152.web.permalink import pack
+
+    situation = {"location": {"lat": 39.739, "lon": -104.9877}}
+    decision = client.get("/decision", {"lang": "es", "s": pack(situation)})
+    link = '<a class="usa-link" href="/places?lang=es&amp;q=39.739%2C+-104.9877">'
+    assert link in decision.content.decode()
+    places_page = client.get("/places", {"lang": "es", "q": "39.739, -104.9877"})
+    assert "Civic Center Park" in places_page.content.decode()
+    nowhere = client.get("/decision", {"lang": "es", "s": pack({"activities": ["staging"]})})
+    assert "/places?" not in nowhere.content.decode().split("<main")[1].split("</main>")[0]
