@@ -20,6 +20,8 @@ from typing import Any
 
 import pytest
 import rfc8785
+from hypothesis import given
+from hypothesis import strategies as st
 
 from benchmarks.situations import generated
 from eo152.rules import Engine, contract
@@ -239,3 +241,22 @@ def test_canonical_json_is_rfc8785(value: Any) -> None:
 def test_canonical_json_of_the_mix_is_rfc8785() -> None:
     for situation in MIX:
         assert canonical_json(situation) == rfc8785.dumps(situation)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"lat": 39.7392, "lon": -104.99031},
+        {"lat": 40.0, "lon": -105.0},
+        {"lat": 0.00001, "lon": -0.0001},
+        {"lat": -0.0, "lon": 1e-300},
+        {"x": [1e15 + 0.5, 123456.789, 5e-324]},
+    ],
+)
+def test_canonical_json_of_coordinates_is_rfc8785(value: Any) -> None:
+    assert canonical_json(value) == rfc8785.dumps(value)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_canonical_json_of_any_float_is_rfc8785(number: float) -> None:
+    assert canonical_json({"lat": number}) == rfc8785.dumps({"lat": number})
