@@ -6,9 +6,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 import rfc8785
+
+from . import jsontext
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class Duty:
     plain: dict[str, str]
     changes_if: dict[str, str] | None
     missing_facts: tuple[str, ...] = ()
+    _json: dict[int | None, tuple[bytes, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +72,33 @@ class Duty:
             "changes_if": dict(self.changes_if) if self.changes_if is not None else None,
             "missing_facts": list(self.missing_facts),
         }
+
+    def json_parts(self, indent: int | None) -> tuple[bytes, ...]:
+        """The text of ``as_dict()`` (``jsontext``) in parts to join, written once per duty.
+
+        ``because`` and ``missing_facts`` are the situation's; the parts around them are what
+        the duty's template fixes (sentences, open questions: most of the text), interned so
+        that the duties of one template keep one copy.
+        """
+        found = self._json.get(indent)
+        if found is None:
+            head, middle, tail = map(
+                jsontext.intern, jsontext.holed(self.as_dict(), _SITUATIONS_OWN, indent)
+            )
+            because = jsontext.dumps(list(self.because), indent)
+            missing = jsontext.dumps(list(self.missing_facts), indent)
+            found = self._json[indent] = (
+                head,
+                jsontext.deeper(because, indent),
+                middle,
+                jsontext.deeper(missing, indent),
+                tail,
+            )
+        return found
+
+
+#: The members of a duty written from the situation's facts, in the order ``as_dict`` has them.
+_SITUATIONS_OWN = ("because", "missing_facts")
 
 
 @dataclass
@@ -88,11 +121,7 @@ class Decision:
 
     @property
     def missing_facts(self) -> list[str]:
-        found: dict[str, None] = {}
-        for duty in self.duties:
-            for fact in duty.missing_facts:
-                found[fact] = None
-        return list(found)
+        return list(dict.fromkeys(chain.from_iterable(d.missing_facts for d in self.duties)))
 
     @cached_property
     def situation_sha256(self) -> str:
@@ -102,12 +131,22 @@ class Decision:
         return next((d for d in self.duties if d.actor == actor and d.action == action), None)
 
     def to_dict(self) -> dict[str, Any]:
+        return self._shape([d.as_dict() for d in self.duties])
+
+    def to_json(self, indent: int | None = None) -> bytes:
+        """``to_dict()`` as ``json.dumps(..., ensure_ascii=False, indent=indent)`` writes it, in
+        UTF-8, with the text of each duty written once for every decision that shares it."""
+        shape = self._shape([])  # first: a situation that cannot be hashed raises as in to_dict
+        duties = jsontext.array([b"".join(d.json_parts(indent)) for d in self.duties], indent)
+        return jsontext.members(shape, {"duties": duties}, indent)
+
+    def _shape(self, duties: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "engine": self.engine,
             "policy": {"jurisdiction": "denver", "instruments": self.instruments},
             "as_of": {"at": self.as_of, "source": self.as_of_source},
             "situation_sha256": self.situation_sha256,
-            "duties": [d.as_dict() for d in self.duties],
+            "duties": duties,
             "missing_facts": self.missing_facts,
             "conflicts": [c.as_dict() for c in self.conflicts],
             "readings": self.readings,
