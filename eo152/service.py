@@ -106,5 +106,5 @@ def to_json(result: Decision | list[Decision], indent: int | None = None) -> byt
     """``json.dumps(..., ensure_ascii=False, indent=indent)`` of ``decide_payload``'s answer
     for the same body, in UTF-8, written from the text of each duty written once."""
     if isinstance(result, list):
-        return jsontext.array([d.to_json(indent) for d in result], indent)
+        return b"".join(jsontext.array([d.json_parts(indent) for d in result], indent))
     return result.to_json(indent)

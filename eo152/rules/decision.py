@@ -85,15 +85,9 @@ class Duty:
             head, middle, tail = map(
                 jsontext.intern, jsontext.holed(self.as_dict(), _SITUATIONS_OWN, indent)
             )
-            because = jsontext.dumps(list(self.because), indent)
-            missing = jsontext.dumps(list(self.missing_facts), indent)
-            found = self._json[indent] = (
-                head,
-                jsontext.deeper(because, indent),
-                middle,
-                jsontext.deeper(missing, indent),
-                tail,
-            )
+            because = jsontext.deeper([jsontext.dumps(list(self.because), indent)], indent)
+            missing = jsontext.deeper([jsontext.dumps(list(self.missing_facts), indent)], indent)
+            found = self._json[indent] = (head, *because, middle, *missing, tail)
         return found
 
 
@@ -136,8 +130,12 @@ class Decision:
     def to_json(self, indent: int | None = None) -> bytes:
         """``to_dict()`` as ``json.dumps(..., ensure_ascii=False, indent=indent)`` writes it, in
         UTF-8, with the text of each duty written once for every decision that shares it."""
+        return b"".join(self.json_parts(indent))
+
+    def json_parts(self, indent: int | None) -> list[bytes]:
+        """The text of ``to_json`` in pieces, to join (``jsontext``)."""
         shape = self._shape([])  # first: a situation that cannot be hashed raises as in to_dict
-        duties = jsontext.array([b"".join(d.json_parts(indent)) for d in self.duties], indent)
+        duties = jsontext.array([d.json_parts(indent) for d in self.duties], indent)
         return jsontext.members(shape, {"duties": duties}, indent)
 
     def _shape(self, duties: list[dict[str, Any]]) -> dict[str, Any]:

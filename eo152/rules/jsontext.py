@@ -35,21 +35,26 @@ def _encoder(indent: int | None) -> json.JSONEncoder:
     return json.JSONEncoder(ensure_ascii=False, indent=indent)
 
 
-def deeper(text: bytes, indent: int | None) -> bytes:
-    """``text`` (written at level 0) as written one level deeper."""
-    return text if indent is None else text.replace(b"\n", b"\n" + b" " * indent)
+def deeper(pieces: Sequence[bytes], indent: int | None) -> Sequence[bytes]:
+    """A text (in pieces, written at level 0) as written one level deeper."""
+    if indent is None:
+        return pieces
+    line = b"\n" + b" " * indent
+    return [piece.replace(b"\n", line) for piece in pieces]
 
 
-def array(items: Sequence[bytes], indent: int | None) -> bytes:
-    """A JSON array of items given as their texts (written at level 0)."""
+def array(items: Sequence[Sequence[bytes]], indent: int | None) -> list[bytes]:
+    """A JSON array of items given as their texts in pieces (written at level 0)."""
     return _enclosed(b"[", [deeper(item, indent) for item in items], b"]", indent)
 
 
-def members(value: Mapping[str, Any], texts: Mapping[str, bytes], indent: int | None) -> bytes:
+def members(
+    value: Mapping[str, Any], texts: Mapping[str, Sequence[bytes]], indent: int | None
+) -> list[bytes]:
     """The JSON object ``value``, except that the values of the keys of ``texts`` are given as
-    their texts (written at level 0). The members between them are written together, one
-    ``json.dumps`` for each run."""
-    found: list[bytes] = []
+    their texts in pieces (written at level 0). The members between them are written
+    together, one ``json.dumps`` for each run."""
+    found: list[Sequence[bytes]] = []
     run: dict[str, Any] = {}
     for key, item in value.items():
         text = texts.get(key)
@@ -57,11 +62,11 @@ def members(value: Mapping[str, Any], texts: Mapping[str, bytes], indent: int | 
             run[key] = item
             continue
         if run:
-            found.append(_inside(dumps(run, indent), indent))
+            found.append([_inside(dumps(run, indent), indent)])
             run = {}
-        found.append(_key(key) + deeper(text, indent))
+        found.append([_key(key), *deeper(text, indent)])
     if run:
-        found.append(_inside(dumps(run, indent), indent))
+        found.append([_inside(dumps(run, indent), indent)])
     return _enclosed(b"{", found, b"}", indent)
 
 
@@ -78,20 +83,30 @@ def _inside(text: bytes, indent: int | None) -> bytes:
     return text[2 + indent : -2]
 
 
-def _enclosed(start: bytes, items: Sequence[bytes], end: bytes, indent: int | None) -> bytes:
-    """``items`` (written one level deeper) between ``start`` and ``end``."""
+def _enclosed(
+    start: bytes, items: Sequence[Sequence[bytes]], end: bytes, indent: int | None
+) -> list[bytes]:
+    """``items`` (in pieces, written one level deeper) between ``start`` and ``end``, in
+    pieces: joined once at the end, a decision's 49 kB are copied once."""
     if not items:
-        return start + end
+        return [start + end]
     if indent is None:
-        return start + b", ".join(items) + end
-    line = b"\n" + b" " * indent
-    return start + line + (b"," + line).join(items) + b"\n" + end
+        first, between, last = start, b", ", end
+    else:
+        line = b"\n" + b" " * indent
+        first, between, last = start + line, b"," + line, b"\n" + end
+    found = [first]
+    for item in items:
+        found += item
+        found.append(between)
+    found[-1] = last
+    return found
 
 
 def holed(value: Mapping[str, Any], holes: Collection[str], indent: int | None) -> list[bytes]:
     """The text of ``value`` cut where the values of the keys ``holes`` go, in key order: a
     hole takes its value's text made ``deeper``."""
-    return members(value, dict.fromkeys(holes, HOLE), indent).split(HOLE)
+    return b"".join(members(value, dict.fromkeys(holes, (HOLE,)), indent)).split(HOLE)
 
 
 def intern(text: bytes) -> bytes:
