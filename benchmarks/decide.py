@@ -4,9 +4,10 @@
    public cases of ``../shared/scenarios``), with explanations, one core:
    (a) ``Engine.decide`` returning the ``Decision``, the resolution memo warm from deciding the
    same mix before; (a') the same engine kind, warm from *other* situations, deciding
-   situations it has never seen; (b) (a) plus ``to_dict()`` and ``json.dumps`` (what the CLI
-   and the API pay); (c) cold: ``engine.memoize = False``, so every decision resolves from
-   scratch.
+   situations it has never seen; (b) (a) plus ``to_dict()`` and ``json.dumps``; (d) end to
+   end, a situation dict to the JSON bytes the API sends: (a) plus ``Decision.to_json()``
+   (the situation hash included), and (d') the same for (a'); (c) cold: ``engine.memoize =
+   False``, so every decision resolves from scratch.
 2. The toy rule of ``rules-anchors.md`` §3.2 in eo152 and in its peers (``peers.py``), each
    passing the same legal test table before it is timed; their repeats are interleaved.
 
@@ -85,6 +86,8 @@ def full_policy(args: argparse.Namespace) -> list[Figure]:
     warm = Engine.load()
     started = time.perf_counter()
     decisions = [warm.decide(s) for s in mix]
+    for decision in decisions:
+        decision.to_json()  # the duties' texts, as the memo, warm for (d)
     print(f"Warming the memo on the mix: {time.perf_counter() - started:.1f} s")
     _describe(decisions)
 
@@ -99,19 +102,32 @@ def full_policy(args: argparse.Namespace) -> list[Figure]:
             [rate(lambda s: json.dumps(warm.decide(s).to_dict()), mix) for _ in range(repeats)],
             len(mix),
         ),
+        Figure(
+            "(d) end to end: situation dict -> JSON bytes as the API sends them, (a) + to_json",
+            [rate(lambda s: warm.decide(s).to_json(), mix) for _ in range(repeats)],
+            len(mix),
+        ),
     ]
 
-    other = Engine.load()
+    # Two engines warmed alike, each repeat on situations neither has seen: (d') may not
+    # reuse the duties (a') wrote, which it would if it ran after (a') on one engine.
+    other, other_json = Engine.load(), Engine.load()
     for situation in pool[count : 2 * count]:
         other.decide(situation)
+        other_json.decide(situation).to_json()
     unseen = [pool[(2 + i) * count : (3 + i) * count] + public for i in range(repeats)]
-    figures.append(
+    figures += [
         Figure(
             "(a') decide, memo warm from other situations, each repeat unseen ones",
             [rate(other.decide, batch) for batch in unseen],
             len(unseen[0]),
-        )
-    )
+        ),
+        Figure(
+            "(d') end to end as (d), on the unseen situations of (a')",
+            [rate(lambda s: other_json.decide(s).to_json(), batch) for batch in unseen],
+            len(unseen[0]),
+        ),
+    ]
 
     cold = Engine.load()
     cold.memoize = False
@@ -201,10 +217,11 @@ def report(args: argparse.Namespace) -> None:
     print(f"\n{_HEAD}\n|---|---:|---:|---:|---:|")
     for figure in full:
         print(figure.row())
-    warm = full[0].median
+    warm, dumped, end_to_end = (full[0].median, full[1].median, full[2].median)
     print(
         f"\nGoal ≥ {GOAL_FULL:,}/s for (a): {'met' if warm >= GOAL_FULL else 'NOT met'} "
-        f"({warm:,.0f}/s); memoization buys {warm / full[-1].median:,.0f}x over (c)."
+        f"({warm:,.0f}/s); memoization buys {warm / full[-1].median:,.0f}x over (c). "
+        f"End to end (d): {end_to_end:,.0f}/s, {end_to_end / dumped:.1f}x (b)."
     )
 
     print("\n## 2. The toy rule (rules-anchors.md §3.2) in eo152 and its peers\n")

@@ -1,7 +1,8 @@
 """The one service every front end calls to decide: CLI, HTTP API and web page alike.
 
 It takes JSON text or an already parsed body (one situation or a list of them), validates it
-against the contract, and returns the contract's decision JSON. Bad input raises
+against the contract, and returns the contract's decision JSON: as text (``to_json``) for
+the API and the CLI, as dicts (``decide_payload``) for the pages. Bad input raises
 ``InvalidSituation`` naming every bad field (items of a batch prefixed ``[i]``); nothing is
 decided unless everything is valid.
 """
@@ -20,6 +21,7 @@ from .rules import (
     InvalidSituation,
     default_engine,
     engine_with_readings,
+    jsontext,
 )
 from .rules.contract import MAX_INPUT_BYTES, validate
 
@@ -98,3 +100,11 @@ def decide_payload(
     if isinstance(result, list):
         return [d.to_dict() for d in result]
     return result.to_dict()
+
+
+def to_json(result: Decision | list[Decision], indent: int | None = None) -> bytes:
+    """``json.dumps(..., ensure_ascii=False, indent=indent)`` of ``decide_payload``'s answer
+    for the same body, in UTF-8, written from the text of each duty written once."""
+    if isinstance(result, list):
+        return b"".join(jsontext.array([d.json_parts(indent) for d in result], indent))
+    return result.to_json(indent)

@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ..rules import InvalidSituation
-from ..service import decide_payload
+from ..service import decide_all, to_json
 from .problems import method_not_allowed, problem
 
 MAX_BODY_BYTES = 1_048_576
@@ -30,11 +30,11 @@ def decisions(request: HttpRequest) -> HttpResponse:
     except ValueError as error:
         return problem(400, "Not JSON", f"The body is not JSON: {error}")
     try:
-        decision = decide_payload(payload, settings.EO152_READINGS)
+        decided = decide_all(payload, settings.EO152_READINGS)
     except InvalidSituation as error:
         fields = [(field.path, field.message) for field in error.errors]
         return problem(422, "Invalid situation", str(error), fields)
-    return JsonResponse(decision, safe=False, json_dumps_params={"ensure_ascii": False})
+    return HttpResponse(to_json(decided), content_type="application/json")
 
 
 def _json_body(request: HttpRequest) -> object:

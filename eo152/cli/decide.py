@@ -11,8 +11,8 @@ from rich.panel import Panel
 
 from ..rules import Decision, Duty, InvalidSituation, PolicyError
 from ..rules.vocabulary import label
-from ..service import decide_all, parse_json
-from ._output import console, fail, print_json
+from ..service import decide_all, parse_json, to_json
+from ._output import console, fail
 
 _HEADINGS = {
     "required": ("Must do", "Debe hacer"),
@@ -52,7 +52,7 @@ def decide(
     except PolicyError as error:
         fail(f"cannot load the readings or the policy:\n{error}")
     if json_out:
-        print_json([d.to_dict() for d in result] if isinstance(result, list) else result.to_dict())
+        sys.stdout.write(to_json(result, indent=2).decode() + "\n")
         return
     for decision in result if isinstance(result, list) else [result]:
         _show(decision, lang)

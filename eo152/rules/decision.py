@@ -6,9 +6,12 @@ import hashlib
 import json
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import chain
 from typing import Any
 
 import rfc8785
+
+from . import jsontext
 
 
 @dataclass(frozen=True)
@@ -51,6 +54,9 @@ class Duty:
     plain: dict[str, str]
     changes_if: dict[str, str] | None
     missing_facts: tuple[str, ...] = ()
+    _json: dict[int | None, tuple[bytes, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -66,6 +72,27 @@ class Duty:
             "changes_if": dict(self.changes_if) if self.changes_if is not None else None,
             "missing_facts": list(self.missing_facts),
         }
+
+    def json_parts(self, indent: int | None) -> tuple[bytes, ...]:
+        """The text of ``as_dict()`` (``jsontext``) in parts to join, written once per duty.
+
+        ``because`` and ``missing_facts`` are the situation's; the parts around them are what
+        the duty's template fixes (sentences, open questions: most of the text), interned so
+        that the duties of one template keep one copy.
+        """
+        found = self._json.get(indent)
+        if found is None:
+            head, middle, tail = map(
+                jsontext.intern, jsontext.holed(self.as_dict(), _SITUATIONS_OWN, indent)
+            )
+            because = jsontext.deeper([jsontext.dumps(list(self.because), indent)], indent)
+            missing = jsontext.deeper([jsontext.dumps(list(self.missing_facts), indent)], indent)
+            found = self._json[indent] = (head, *because, middle, *missing, tail)
+        return found
+
+
+#: The members of a duty written from the situation's facts, in the order ``as_dict`` has them.
+_SITUATIONS_OWN = ("because", "missing_facts")
 
 
 @dataclass
@@ -88,11 +115,7 @@ class Decision:
 
     @property
     def missing_facts(self) -> list[str]:
-        found: dict[str, None] = {}
-        for duty in self.duties:
-            for fact in duty.missing_facts:
-                found[fact] = None
-        return list(found)
+        return list(dict.fromkeys(chain.from_iterable(d.missing_facts for d in self.duties)))
 
     @cached_property
     def situation_sha256(self) -> str:
@@ -102,12 +125,26 @@ class Decision:
         return next((d for d in self.duties if d.actor == actor and d.action == action), None)
 
     def to_dict(self) -> dict[str, Any]:
+        return self._shape([d.as_dict() for d in self.duties])
+
+    def to_json(self, indent: int | None = None) -> bytes:
+        """``to_dict()`` as ``json.dumps(..., ensure_ascii=False, indent=indent)`` writes it, in
+        UTF-8, with the text of each duty written once for every decision that shares it."""
+        return b"".join(self.json_parts(indent))
+
+    def json_parts(self, indent: int | None) -> list[bytes]:
+        """The text of ``to_json`` in pieces, to join (``jsontext``)."""
+        shape = self._shape([])  # first: a situation that cannot be hashed raises as in to_dict
+        duties = jsontext.array([d.json_parts(indent) for d in self.duties], indent)
+        return jsontext.members(shape, {"duties": duties}, indent)
+
+    def _shape(self, duties: list[dict[str, Any]]) -> dict[str, Any]:
         return {
             "engine": self.engine,
             "policy": {"jurisdiction": "denver", "instruments": self.instruments},
             "as_of": {"at": self.as_of, "source": self.as_of_source},
             "situation_sha256": self.situation_sha256,
-            "duties": [d.as_dict() for d in self.duties],
+            "duties": duties,
             "missing_facts": self.missing_facts,
             "conflicts": [c.as_dict() for c in self.conflicts],
             "readings": self.readings,
@@ -132,9 +169,9 @@ def canonical_json(value: Any) -> bytes:
     """RFC 8785 canonical JSON.
 
     ``json.dumps`` with sorted keys writes the same bytes as RFC 8785 when every key is ASCII
-    (RFC 8785 sorts by UTF-16 code units) and no number is a float (RFC 8785 writes numbers as
-    ECMAScript does: ``40`` for ``40.0``); it is tens of times faster than ``rfc8785``, which
-    handles everything else. Situations rarely hold a float (only coordinates).
+    (RFC 8785 sorts by UTF-16 code units) and every float is one Python writes as ECMAScript
+    does (see ``_json_safe``); it is tens of times faster than ``rfc8785``, which handles
+    everything else. Coordinates (``39.7392``) are such floats.
     """
     if _json_safe(value):
         text = _CANONICAL.encode(value)
@@ -147,8 +184,11 @@ def canonical_json(value: Any) -> bytes:
 
 
 def _json_safe(value: Any) -> bool:
-    """No float, no non-ASCII key, no integer beyond 2**53 - 1, nothing but JSON's own types
-    (exactly: a subclass takes the slow path, which is always right)."""
+    """No non-ASCII key, no integer beyond 2**53 - 1, nothing but JSON's own types (exactly: a
+    subclass takes the slow path, which is always right), and only floats that ``repr`` writes
+    as ECMAScript (RFC 8785) does: with a fraction (``40.0`` is ``40`` there) and from 1e-4
+    (``1e-05`` is ``0.00001`` there) to 1e16 (``1e+16`` is ``10000000000000000``), the same
+    shortest digits that read back as the same float; NaN and infinities are not JSON."""
     pending = [value]
     while pending:
         item = pending.pop()
@@ -162,6 +202,9 @@ def _json_safe(value: Any) -> bool:
             pending.extend(item)
         elif kind is int:
             if not -_SAFE_INTEGER <= item <= _SAFE_INTEGER:
+                return False
+        elif kind is float:
+            if not 1e-4 <= abs(item) < 1e16 or item.is_integer():
                 return False
         elif not (kind is str or kind is bool or item is None):
             return False

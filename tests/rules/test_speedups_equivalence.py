@@ -9,28 +9,39 @@ from the contract's vocabulary) and compare what they say:
 - the search that walks each residual state once against the exhaustive depth-first search it
   replaced (kept here, as the specification);
 - the compiled validity check against the full validation walk;
-- canonical JSON by ``json`` against ``rfc8785``.
+- canonical JSON by ``json`` against ``rfc8785``;
+- a decision's JSON joined from texts written once against ``json.dumps`` of ``to_dict()``,
+  byte for byte, as the API (compact) and the CLI (``indent=2``) write it.
 """
 
 from __future__ import annotations
 
+import json
 import random
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import pytest
 import rfc8785
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from benchmarks.situations import generated
-from eo152.rules import Engine, contract
+from eo152.rules import Decision, Engine, contract
 from eo152.rules.compile import Compiled, Pair, Variable
 from eo152.rules.conditions import Truth, compile_missing, evaluate_atom, missing_paths
 from eo152.rules.decision import canonical_json
 from eo152.rules.engine import _moment
 from eo152.rules.policy import DEFAULT_POLICY_DIR
 from eo152.rules.resolve import Leaf, Resolution, _leaf_or_split, _unique, resolve
+from eo152.service import to_json
+
+from .strategies import situations
+from .test_properties import examples
 
 MIX = generated(300, seed=20260226)
+DEFAULT = Engine.load()
 #: The plain path resolves every pair from scratch: a smaller sample keeps the suite quick.
 SAMPLE = MIX[:120]
 
@@ -239,3 +250,69 @@ def test_canonical_json_is_rfc8785(value: Any) -> None:
 def test_canonical_json_of_the_mix_is_rfc8785() -> None:
     for situation in MIX:
         assert canonical_json(situation) == rfc8785.dumps(situation)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"lat": 39.7392, "lon": -104.99031},
+        {"lat": 40.0, "lon": -105.0},
+        {"lat": 0.00001, "lon": -0.0001},
+        {"lat": -0.0, "lon": 1e-300},
+        {"x": [1e15 + 0.5, 123456.789, 5e-324]},
+    ],
+)
+def test_canonical_json_of_coordinates_is_rfc8785(value: Any) -> None:
+    assert canonical_json(value) == rfc8785.dumps(value)
+
+
+@given(st.floats(allow_nan=False, allow_infinity=False))
+def test_canonical_json_of_any_float_is_rfc8785(number: float) -> None:
+    assert canonical_json({"lat": number}) == rfc8785.dumps({"lat": number})
+
+
+# -- decision JSON -------------------------------------------------------------------------
+
+
+#: A decision with a conflict (8 U.S.C. 1373 over EO 152 P4): the mix rarely has one.
+FEDERAL_LAW_PREVAILS = {
+    "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
+    "requests": [{"kind": "data", "data_categories": ["immigration_status"]}],
+    "authority": {"kind": "none"},
+}
+
+
+def _dumped(value: Any, indent: int | None) -> bytes:
+    """What the API (``JsonResponse``, ``ensure_ascii=False``) and the CLI wrote before."""
+    return json.dumps(value, ensure_ascii=False, indent=indent).encode("utf-8")
+
+
+def _assert_written_as_dumped(decisions: list[Decision], indent: int | None) -> None:
+    for decision in decisions:
+        assert decision.to_json(indent) == _dumped(decision.to_dict(), indent)
+    assert to_json(decisions, indent) == _dumped([d.to_dict() for d in decisions], indent)
+
+
+@pytest.mark.parametrize("with_readings", [False, True])
+def test_decision_json_is_json_dumps_of_the_decision_dict(
+    with_readings: bool, answered: Path
+) -> None:
+    engine = Engine.load(DEFAULT_POLICY_DIR, answered if with_readings else None)
+    decisions = [engine.decide(s) for s in [*MIX, FEDERAL_LAW_PREVAILS]]
+    assert decisions[-1].conflicts
+    assert all(bool(d.readings) is with_readings for d in decisions)
+    place = {"id": "p-1", "name": 'Parque “Cívico” \u2028 \\ "', "kind": "park", "ownership": "x"}
+    decisions += [replace(d, place=place) for d in decisions[:10]]
+    for indent in (None, 2, 4, None):  # compact again: from the texts already written
+        _assert_written_as_dumped(decisions, indent)
+
+
+@settings(max_examples=examples(60))
+@given(
+    batch=st.lists(situations(), min_size=1, max_size=3),
+    indent=st.sampled_from([None, 2]),
+)
+def test_decision_json_of_any_situations_is_json_dumps_of_the_decision_dicts(
+    batch: list[dict[str, Any]], indent: int | None
+) -> None:
+    _assert_written_as_dumped([DEFAULT.decide(s) for s in batch], indent)
