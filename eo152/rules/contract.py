@@ -358,6 +358,21 @@ def _check_text(value: object, node: Field, path: str, errors: list[FieldError])
         errors.append(FieldError(path, f"expected a string, got {_show(value)}"))
     elif len(value) > node.max_length:
         errors.append(FieldError(path, f"longer than {node.max_length} characters"))
+    elif not _is_unicode(value):
+        errors.append(
+            FieldError(path, "not Unicode text (it holds a lone surrogate, \\ud800 to \\udfff)")
+        )
+
+
+def _is_unicode(text: str) -> bool:
+    """JSON lets ``"\\ud800"`` through, but no UTF-8 (and no canonical JSON) can hold it."""
+    if text.isascii():
+        return True
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _check_datetime(value: object, path: str, errors: list[FieldError]) -> None:
@@ -398,7 +413,7 @@ def _checker(node: Field) -> Callable[[object], bool]:
         return partial(_valid_number, node=node)
     if kind == "text":
         longest = node.max_length
-        return lambda value: isinstance(value, str) and len(value) <= longest
+        return lambda value: isinstance(value, str) and len(value) <= longest and _is_unicode(value)
     return lambda value: isinstance(value, str) and _is_datetime(value)
 
 

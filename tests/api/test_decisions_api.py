@@ -77,6 +77,8 @@ def test_an_empty_situation_is_decided_with_every_fact_unknown(post_json):
         (None, "(situation)"),
         ([{}, {"force": {"kind": "laser"}}], "[1].force.kind"),
         ([1], "[0]"),
+        (b'{"id": "\\ud800"}', "id"),  # a lone surrogate: valid JSON, not Unicode text
+        (b'{"location": {"address": "777 Bannock \\udfff St"}}', "location.address"),
     ],
 )
 def test_a_bad_situation_gets_422_naming_the_field(post_json, body, path):
