@@ -183,11 +183,10 @@ class Ledger:
 
     def log_custody(self, event: CustodyEvent) -> Receipt:
         """Log a custody event of a stored file; nothing is appended if the file is unknown."""
-        entry = event.to_entry()
         self.require_stored(event.sha256)
         if event.derived_from is not None:
             self.require_stored(event.derived_from)
-        return self.log.append(entry)
+        return self.log.append(event.to_entry())
 
     def derive_evidence(
         self,
@@ -207,6 +206,7 @@ class Ledger:
         stored or logged when the original is unknown, a field is refused, or the copy is
         byte for byte the original.
         """
+        self.require_stored(original)
         at = now()
         # Every field is checked before the copy is read, with the original standing in for
         # the copy's digest, which is known only once the copy is stored.
@@ -214,7 +214,6 @@ class Ledger:
             "derived", original, actor, at, incident, original, derivation, note=note
         ).check()
         check_texts({"media_type": media_type})
-        self.require_stored(original)
         with open_regular(path) as source:
             blob = self.store.put(source, self.settings.max_bytes)
         if blob.sha256 == original:  # already stored, so nothing new was written

@@ -181,7 +181,7 @@ def test_a_derived_copy_is_stored_registered_and_linked(ledger: Ledger, tmp_path
     ("original", "data", "changes", "error"),
     [
         ("unknown", b"blurred video", {}, EvidenceNotFound),
-        ("not hex", b"blurred video", {}, ValueError),
+        ("not hex", b"blurred video", {}, EvidenceNotFound),
         ("known", b"full video", {}, BadEvidence),  # the copy is the original
         ("known", b"", {}, BadEvidence),  # an empty copy
         ("known", b"x" * ((1 << 20) + 1), {}, BadEvidence),  # over the limit
