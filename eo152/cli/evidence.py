@@ -98,7 +98,11 @@ def get(
         if out is None:
             receipt = ledger.fetch_evidence(digest, sys.stdout.buffer, who)
         else:
-            with out.open("xb") as target:
+            try:
+                target = out.open("xb")
+            except OSError as error:
+                raise BadEvidence(f"cannot write {out}: {error.strerror}") from error
+            with target:
                 receipt = ledger.fetch_evidence(digest, target, who)
     if as_json:
         print_json({"sha256": digest, "out": str(out), "custody": receipt.to_json()})

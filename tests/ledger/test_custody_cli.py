@@ -12,6 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from eo152.cli.evidence import How
+from eo152.ledger import DERIVATIONS
+
 from .conftest import Eo152
 from .test_cli import RECEIPT_KEYS, _add, _json, _size, _stored
 
@@ -326,3 +329,14 @@ def test_a_refused_export_logs_nothing_and_writes_nothing(
     assert _size(eo152) == 1
     assert not (tmp_path / "new").exists()
     assert [p.name for p in (tmp_path / "used").iterdir()] == ["mine.txt"]
+
+
+def test_get_into_a_folder_that_does_not_exist_is_bad_input(eo152: Eo152, tmp_path: Path) -> None:
+    digest = _original(eo152, tmp_path)
+    code, _, err = eo152("evidence", "get", digest, "--out", tmp_path / "nowhere" / "copy")
+    assert code == 2 and "cannot write" in err and "internal error" not in err
+    assert _size(eo152) == 1
+
+
+def test_derive_offers_exactly_the_library_s_derivations() -> None:
+    assert [how.value for how in How] == list(DERIVATIONS)
