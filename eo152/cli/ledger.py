@@ -6,6 +6,7 @@ be used; 1 means a check found something that does not match what was recorded.
 
 from __future__ import annotations
 
+import getpass
 import json
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,7 +27,7 @@ from ..ledger import (
     Report,
     VerificationFailed,
     Verifier,
-    export_bundle,
+    check_text,
     load_document,
     verify_bundle,
     verify_receipt,
@@ -43,6 +44,54 @@ KeyOption = Annotated[
     str | None,
     typer.Option("--key", help="The log key to trust (C2SP verifier key), as published."),
 ]
+
+
+def text_field(field: str) -> Callable[[str | None], str | None]:
+    """An option callback that checks free text for the entry field ``field``.
+
+    A refused value exits with status 2 and a message naming the option, before anything
+    is stored or logged.
+    """
+
+    def check(value: str | None) -> str | None:
+        if value is None:
+            return None
+        try:
+            return check_text(field, value)
+        except ValueError as error:
+            raise typer.BadParameter(str(error)) from error
+
+    return check
+
+
+ActorOption = Annotated[
+    str | None,
+    typer.Option(
+        "--actor",
+        help="Who is acting (default: cli:<your user name>).",
+        callback=text_field("actor"),
+    ),
+]
+RecipientOption = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        help="Who receives it, in a few words (an office, a role, a case number).",
+        callback=text_field("recipient"),
+    ),
+]
+ReasonOption = Annotated[
+    str | None,
+    typer.Option(
+        "--reason",
+        help="Why, in a few words; never names or statements (the log cannot be edited).",
+        callback=text_field("reason"),
+    ),
+]
+
+
+def actor_or_default(actor: str | None) -> str:
+    return actor or f"cli:{getpass.getuser()}"
 
 
 @contextmanager
@@ -75,9 +124,15 @@ def _show(data: Mapping[str, object], as_json: bool, lines: list[str]) -> None:
             console.print(line, markup=False, highlight=False, soft_wrap=True)
 
 
-def show_receipt(receipt: Receipt, as_json: bool, extra: dict[str, object] | None = None) -> None:
+def show_receipt(
+    receipt: Receipt,
+    as_json: bool,
+    extra: dict[str, object] | None = None,
+    headline: str | None = None,
+) -> None:
     data = {**receipt.to_json(), **(extra or {})}
-    lines = [f"entry {receipt.leaf_index} in a tree of {receipt.tree_size} entries", ""]
+    headline = headline or f"entry {receipt.leaf_index} in a tree of {receipt.tree_size} entries"
+    lines = [headline, ""]
     _show(data, as_json, [*lines, json.dumps(data, indent=2)])
 
 
@@ -127,13 +182,29 @@ def export(
     with_files: Annotated[
         bool, typer.Option("--with-files", help="Also copy every evidence file.")
     ] = False,
+    to: RecipientOption = None,
+    reason: ReasonOption = None,
+    actor: ActorOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write a self-contained bundle (entries, tree heads, key) for checking elsewhere."""
+    """Write a self-contained bundle for checking elsewhere, and log the export.
+
+    The bundle's last entry is the `ledger.exported` entry recording this export.
+    """
     with opened() as ledger:
-        cut = export_bundle(ledger.log, ledger.store, folder, with_files)
-    data = {"folder": str(folder), "with_files": with_files, **cut.to_json()}
-    _show(data, as_json, [f"exported {cut.tree_size} entries to {folder}"])
+        cut, receipt = ledger.export(folder, with_files, actor_or_default(actor), to, reason)
+    data = {
+        "folder": str(folder),
+        "with_files": with_files,
+        **cut.to_json(),
+        "custody": receipt.to_json(),
+    }
+    files = " and every registered file" if with_files else ""
+    lines = [
+        f"exported {cut.tree_size} entries{files} to {folder}",
+        f"entry {receipt.leaf_index}, the last in the bundle, records this export",
+    ]
+    _show(data, as_json, lines)
 
 
 def _progress(total: int) -> tuple[Progress, Callable[[int], None]]:

@@ -8,7 +8,15 @@ has not changed. See ``docs/ledger.md``.
 
 from ._bundle import export_bundle, verify_bundle
 from ._db import Database
-from ._entries import CustodyEvent, EvidenceRegistered, RecordChanged
+from ._entries import (
+    DERIVATIONS,
+    TEXT_LIMITS,
+    CustodyEvent,
+    EvidenceRegistered,
+    LedgerExported,
+    RecordChanged,
+    check_text,
+)
 from ._errors import (
     BadDocument,
     BadEvidence,
@@ -36,6 +44,8 @@ from ._verify import Report
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
+    "DERIVATIONS",
+    "TEXT_LIMITS",
     "BadDocument",
     "BadEvidence",
     "Blob",
@@ -58,6 +68,7 @@ __all__ = [
     "InvalidSignature",
     "Ledger",
     "LedgerError",
+    "LedgerExported",
     "LedgerNotInitialized",
     "LedgerSettings",
     "LogInconsistent",
@@ -69,6 +80,7 @@ __all__ = [
     "TreeHead",
     "VerificationFailed",
     "Verifier",
+    "check_text",
     "export_bundle",
     "initialize",
     "load_document",

@@ -9,6 +9,10 @@ A bundle is a folder::
     files/sha256/ab/cd/<digest>    the evidence files (only with --with-files)
     README.txt       how to check it
 
+Exported through :meth:`Ledger.export`, the bundle's last entry is the ``ledger.exported``
+entry that records the export itself: it is appended first and the bundle is cut at the
+tree head that append signed.
+
 Entries are canonical JSON (RFC 8785) and so never contain a raw newline; lines are split
 on that byte alone.
 """
@@ -32,7 +36,7 @@ FORMAT = "eo152-ledger-bundle/1"
 
 _README = """\
 This folder is an export of an eo152 evidence ledger ({origin}).
-It holds {size} log entries and every signed tree head the log issued.
+It holds {size} log entries and every signed tree head the log issued up to them.
 
 To check it (no database and no network needed):
 
@@ -42,12 +46,39 @@ Compare the key above with the one the City published before trusting the result
 """
 
 
-def export_bundle(log: MerkleLog, store: BlobStore, target: Path, with_files: bool) -> TreeHead:
-    """Write a bundle of the log as of its latest head into ``target`` (new or empty)."""
+def prepare_folder(target: Path) -> None:
+    """Make ``target`` an empty folder for a bundle, or raise BadDocument; write nothing else."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise BadDocument(f"{target} already exists and is not an empty folder")
-    head = log.head()
-    target.mkdir(parents=True, exist_ok=True)
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise BadDocument(f"cannot make the bundle folder {target}: {error.strerror}") from error
+
+
+def export_bundle(
+    log: MerkleLog,
+    store: BlobStore,
+    target: Path,
+    with_files: bool,
+    head: TreeHead | None = None,
+) -> TreeHead:
+    """Write a bundle of the log into ``target`` (new or empty), cut at ``head``.
+
+    ``head`` defaults to the latest tree head; entries appended after it are left out.
+    """
+    prepare_folder(target)
+    head = head or log.head()
+    try:
+        _write_bundle(log, store, target, with_files, head)
+    except OSError as error:
+        raise BadDocument(f"cannot write the bundle in {target}: {error.strerror}") from error
+    return head
+
+
+def _write_bundle(
+    log: MerkleLog, store: BlobStore, target: Path, with_files: bool, head: TreeHead
+) -> None:
     key = log.verifier.encode()
     with (target / "entries.jsonl").open("wb") as out:
         for index, entry in log.entries():
@@ -66,7 +97,6 @@ def export_bundle(log: MerkleLog, store: BlobStore, target: Path, with_files: bo
     (target / "log-key.txt").write_text(key + "\n", encoding="utf-8")
     readme = _README.format(origin=log.verifier.name, size=head.tree_size, key=key)
     (target / "README.txt").write_text(readme, encoding="utf-8")
-    return head
 
 
 def _copy_registered(store: BlobStore, entry: str, target: Path) -> None:

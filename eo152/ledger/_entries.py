@@ -8,6 +8,7 @@ classes below wrote it.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,6 +19,26 @@ from ._files import is_digest
 
 CUSTODY_ACTIONS = ("viewed", "downloaded", "exported", "shared", "derived")
 DERIVATIONS = ("redacted", "clipped")
+
+TEXT_LIMITS = {
+    "actor": 100,
+    "incident": 64,
+    "media_type": 255,
+    "recipient": 100,
+    "reason": 200,
+    "note": 200,
+}
+"""The longest text, in characters, each free-text field of an entry takes.
+
+These fields say who acted, for whom and why, in a few words ("Denver DA, discovery in
+26CR1234"); they are kept short so that no one writes a statement or a name list into a
+log that can never be edited.
+"""
+
+# C0 and C1 controls (newline, tab, escape...), DEL, the line and paragraph separators, the
+# bidirectional embeddings, overrides and isolates (which make text display in another
+# order than it is stored) and lone surrogates (bytes that were not UTF-8).
+_FORBIDDEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def now() -> str:
@@ -32,6 +53,36 @@ def canonical(entry: dict[str, Any]) -> str:
 def _require_digest(value: str, what: str) -> None:
     if not is_digest(value):
         raise ValueError(f"{what} must be a SHA-256 digest in lowercase hex, not {value!r}")
+
+
+def check_text(field: str, value: str) -> str:
+    """Return ``value`` if it may stand in the entry field ``field``, else raise ValueError.
+
+    Free text must be one short line: not blank, at most ``TEXT_LIMITS[field]``
+    characters, and free of control characters.
+    """
+    limit, name = TEXT_LIMITS[field], field.replace("_", " ")
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"the {name} must not be empty")
+    if len(value) > limit:
+        raise ValueError(
+            f"the {name} must be at most {limit} characters (it has {len(value)}); "
+            "keep it to a few words"
+        )
+    bad = _FORBIDDEN.search(value)
+    if bad:
+        raise ValueError(
+            f"the {name} must be one line of plain text; "
+            f"it holds the control character U+{ord(bad.group()):04X}"
+        )
+    return value
+
+
+def check_texts(fields: dict[str, Any]) -> None:
+    """:func:`check_text` for each free-text field in ``fields`` that is not None."""
+    for field in TEXT_LIMITS:
+        if fields.get(field) is not None:
+            check_text(field, fields[field])
 
 
 def _without_none(fields: dict[str, Any]) -> dict[str, Any]:
@@ -52,6 +103,7 @@ class EvidenceRegistered:
 
     def to_entry(self) -> str:
         _require_digest(self.sha256, "sha256")
+        check_texts(self.__dict__)
         fields = {"kind": "evidence.registered", **self.__dict__}
         return canonical(_without_none(fields))
 
@@ -61,7 +113,9 @@ class CustodyEvent:
     """Someone viewed, downloaded, exported, shared a file, or derived a copy from it.
 
     A derived copy (``action="derived"``) names its original in ``derived_from`` and how it
-    was made in ``derivation`` (redacted, clipped); ``sha256`` is then the new copy.
+    was made in ``derivation`` (redacted, clipped); ``sha256`` is then the new copy. A
+    shared file names its ``recipient``. ``reason`` and ``note`` are a few words of why and
+    how (see :data:`TEXT_LIMITS`), never the content.
     """
 
     action: str
@@ -72,8 +126,17 @@ class CustodyEvent:
     derived_from: str | None = None
     derivation: str | None = None
     recipient: str | None = None
+    reason: str | None = None
+    note: str | None = None
 
     def to_entry(self) -> str:
+        self.check()
+        fields = {"kind": "custody." + self.action, **self.__dict__}
+        del fields["action"]
+        return canonical(_without_none(fields))
+
+    def check(self) -> None:
+        """Raise ValueError if this event cannot be logged as it stands."""
         if self.action not in CUSTODY_ACTIONS:
             raise ValueError(f"custody action must be one of {', '.join(CUSTODY_ACTIONS)}")
         _require_digest(self.sha256, "sha256")
@@ -83,9 +146,30 @@ class CustodyEvent:
             _require_digest(self.derived_from, "derived_from")
             if self.derivation not in DERIVATIONS:
                 raise ValueError(f"derivation must be one of {', '.join(DERIVATIONS)}")
-        fields = {"kind": "custody." + self.action, **self.__dict__}
-        del fields["action"]
-        return canonical(_without_none(fields))
+        if self.action == "shared" and self.recipient is None:
+            raise ValueError("a shared file names its recipient")
+        check_texts(self.__dict__)
+
+
+@dataclass(frozen=True)
+class LedgerExported:
+    """The log was exported as a bundle, with every stored file if ``with_files``.
+
+    The bundle holds the whole log up to and including this entry; with ``with_files`` it
+    also holds every file registered before this entry. So one entry names exactly the
+    files that left, without listing them. No folder or path is recorded: where the bundle
+    went is said, if at all, by ``recipient`` in a few words.
+    """
+
+    actor: str
+    at: str
+    with_files: bool
+    recipient: str | None = None
+    reason: str | None = None
+
+    def to_entry(self) -> str:
+        check_texts(self.__dict__)
+        return canonical(_without_none({"kind": "ledger.exported", **self.__dict__}))
 
 
 @dataclass(frozen=True)
@@ -103,6 +187,7 @@ class RecordChanged:
         if self.change not in ("created", "changed"):
             raise ValueError("change must be 'created' or 'changed'")
         _require_digest(self.record_sha256, "record_sha256")
+        check_text("actor", self.actor)
         return canonical({"kind": "record." + self.change, **self.__dict__})
 
 

@@ -14,16 +14,27 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from ._bundle import export_bundle, prepare_folder
 from ._db import Database, node_from_key, node_key
-from ._entries import CustodyEvent, EvidenceRegistered, RecordChanged, now
+from ._entries import (
+    CustodyEvent,
+    EvidenceRegistered,
+    LedgerExported,
+    RecordChanged,
+    check_texts,
+    now,
+)
 from ._errors import (
+    BadDocument,
+    BadEvidence,
     EvidenceHashMismatch,
     EvidenceMissing,
+    EvidenceNotFound,
     LedgerNotInitialized,
     LogInconsistent,
 )
-from ._files import BlobStore, FolderStore, hash_stream, open_regular
-from ._log import MerkleLog
+from ._files import BlobStore, FolderStore, hash_stream, is_digest, open_regular
+from ._log import MerkleLog, TreeHead
 from ._media import detect_media_type
 from ._merkle import Node
 from ._note import Signer
@@ -134,6 +145,7 @@ class Ledger:
         media_type: str | None = None,
     ) -> tuple[Evidence, Receipt]:
         """Store a file under its SHA-256 and log it; a refused file leaves nothing behind."""
+        check_texts({"actor": actor, "incident": incident, "media_type": media_type})
         with open_regular(path) as source:
             blob = self.store.put(source, self.settings.max_bytes)
         detected = detect_media_type(blob.head)
@@ -157,9 +169,97 @@ class Ledger:
 
     def fetch_evidence(self, digest: str, out: BinaryIO, actor: str) -> Receipt:
         """Copy a stored file into ``out`` and log that ``actor`` downloaded it."""
+        entry = CustodyEvent("downloaded", digest, actor, now()).to_entry()  # checked first
         with self.store.open(digest) as source:
             shutil.copyfileobj(source, out)
-        return self.record(CustodyEvent("downloaded", digest, actor, now()))
+        return self.log.append(entry)
+
+    def require_stored(self, digest: str) -> None:
+        """Raise EvidenceNotFound unless a file with SHA-256 ``digest`` is stored."""
+        if not is_digest(digest):
+            raise EvidenceNotFound(f"{digest!r} is not a SHA-256 digest (64 lowercase hex)")
+        if self.store.size(digest) is None:
+            raise EvidenceNotFound(f"no stored file has SHA-256 {digest}")
+
+    def log_custody(self, event: CustodyEvent) -> Receipt:
+        """Log a custody event of a stored file; nothing is appended if the file is unknown."""
+        self.require_stored(event.sha256)
+        if event.derived_from is not None:
+            self.require_stored(event.derived_from)
+        return self.log.append(event.to_entry())
+
+    def derive_evidence(
+        self,
+        original: str,
+        path: Path,
+        actor: str,
+        derivation: str,
+        note: str | None = None,
+        incident: str | None = None,
+        media_type: str | None = None,
+    ) -> tuple[Evidence, Receipt, Receipt]:
+        """Store a redacted or clipped copy of ``original`` and log where it came from.
+
+        Two entries go in at once: the copy's ``evidence.registered`` (it is evidence in its
+        own right: stored, bundled and re-hashed like any file) and a ``custody.derived``
+        entry naming both fingerprints. Returns the copy and the two receipts. Nothing is
+        stored or logged when the original is unknown, a field is refused, or the copy is
+        byte for byte the original.
+        """
+        self.require_stored(original)
+        at = now()
+        # Every field is checked before the copy is read, with the original standing in for
+        # the copy's digest, which is known only once the copy is stored.
+        CustodyEvent(
+            "derived", original, actor, at, incident, original, derivation, note=note
+        ).check()
+        check_texts({"media_type": media_type})
+        with open_regular(path) as source:
+            blob = self.store.put(source, self.settings.max_bytes)
+        if blob.sha256 == original:  # already stored, so nothing new was written
+            raise BadEvidence(
+                f"{path} is byte for byte the original {original}: it is not a {derivation} copy"
+            )
+        detected = detect_media_type(blob.head)
+        registered = EvidenceRegistered(
+            blob.sha256, blob.size, media_type or detected, detected, actor, at, incident
+        )
+        derived = CustodyEvent(
+            "derived", blob.sha256, actor, at, incident, original, derivation, note=note
+        )
+        receipts = self.log.append_many([registered.to_entry(), derived.to_entry()])
+        evidence = Evidence(
+            blob.sha256, blob.size, registered.media_type, detected, actor, at, incident
+        )
+        return evidence, receipts[0], receipts[1]
+
+    def export(
+        self,
+        target: Path,
+        with_files: bool,
+        actor: str,
+        recipient: str | None = None,
+        reason: str | None = None,
+    ) -> tuple[TreeHead, Receipt]:
+        """Log a ``ledger.exported`` entry, then write a bundle that ends with it.
+
+        The entry goes in first and the bundle is cut at the tree head of that append, so
+        the bundle carries the record of its own export (and its receipt verifies against
+        the bundle's head). The folder is checked and made before anything is logged; if
+        writing the bundle then fails, the entry stays: the log shows an export that was
+        started and did not finish, never one that happened unrecorded.
+        """
+        entry = LedgerExported(actor, now(), with_files, recipient, reason).to_entry()
+        prepare_folder(target)
+        receipt = self.log.append(entry)
+        head = TreeHead(receipt.tree_size, receipt.root_hash, receipt.checkpoint)
+        try:
+            export_bundle(self.log, self.store, target, with_files, head)
+        except (BadDocument, EvidenceNotFound) as error:
+            raise type(error)(
+                f"{error}; entry {receipt.leaf_index} records this export, which did not finish"
+            ) from error
+        return head, receipt
 
     def verify(self, progress: Callable[[int], None] | None = None) -> Report:
         """Check the whole log, every stored subtree, every head and every file.

@@ -31,7 +31,7 @@ def _ledger_commands() -> list[tuple[str, typer.core.TyperCommand]]:
 
 def test_every_ledger_and_evidence_command_is_documented_with_help() -> None:
     commands = _ledger_commands()
-    assert len(commands) == 9
+    assert len(commands) == 12
     for name, command in commands:
         assert f"`{name}" in DOCS, f"{name} is not in docs/ledger.md"
         assert command.help, f"{name} has no help text"
