@@ -23,6 +23,7 @@ from .conditions import (
     atoms_of,
     compile_atom,
     compile_condition,
+    compile_missing,
     compile_read,
     items_test,
     value_test,
@@ -107,6 +108,10 @@ class Compiled:
         self.facts = tuple(dict.fromkeys(a.path for a in self.atoms if a.kind != "question"))
         self.fact_index = {path: i for i, path in enumerate(self.facts)}
         self._readers = tuple(_fact_reader(path) for path in self.facts)
+        # For each ``some`` atom, the unknown fields of its list's items that would decide it.
+        self.items_missing = {
+            i: compile_missing(a) for i, a in enumerate(self.atoms) if a.kind == "some"
+        }
         self.boundaries = sorted(
             {r.in_force_from for r in policy.rules} | {r.in_force_until for r in policy.rules}
         )
