@@ -85,8 +85,8 @@ class _Spoken:
         self.missing = tuple(compiled.items_missing[i] for i in self.items)
         self.duties: dict[tuple[Any, ...], tuple[Duty, ...]] = {}
 
-    def lists(self, situation: dict[str, Any]) -> explain.Lists:
-        return dict(zip(self.items, [missing(situation) for missing in self.missing], strict=True))
+    def lists(self, facts: Sequence[Any]) -> explain.Lists:
+        return dict(zip(self.items, [missing(facts) for missing in self.missing], strict=True))
 
     def key(self, facts: Sequence[Any], lists: explain.Lists) -> tuple[Any, ...]:
         """What the duties read beyond the truths: named facts and lists' unknown fields (the
@@ -115,6 +115,7 @@ class Engine:
         self.answers = {qid: r.answer for qid, r in self.readings.items()}
         self.compiled = Compiled(policy)
         self.memoize = True
+        self._read = self.compiled.reader(self.answers)
         self._tests = self.compiled.tests(self.answers)
         self._plans: dict[int, _Plan] = {}
         self._plan_of_day: dict[date, _Plan] = {}
@@ -140,8 +141,8 @@ class Engine:
             contract.validate(situation)
         day, as_of, source = _moment(situation.get("at"))
         plan = self._plan(day)
-        facts = self.compiled.read(situation)
-        values = [test(facts, situation) for test in self._tests]
+        facts = self._read(situation)
+        values = [test(facts) for test in self._tests]
         spoken = self._spoken(plan, values)
         return Decision(
             engine=ENGINE,
@@ -222,8 +223,8 @@ class Engine:
     ) -> list[Duty]:
         """The decision's duties: all of them at once when these facts were met before."""
         if not self.memoize:
-            return [self._plain_duty(template, situation) for template in spoken.templates]
-        lists = spoken.lists(situation)
+            return [self._plain_duty(t, facts, situation) for t in spoken.templates]
+        lists = spoken.lists(facts)
         key = spoken.key(facts, lists)
         found = spoken.duties.get(key)
         if found is None:
@@ -251,10 +252,12 @@ class Engine:
             found = self._duties[key] = template.render(situation, lists)
         return found
 
-    def _plain_duty(self, template: explain.Template, situation: dict[str, Any]) -> Duty:
+    def _plain_duty(
+        self, template: explain.Template, facts: list[Any], situation: dict[str, Any]
+    ) -> Duty:
         """The duty with the template's own lists looked into: nothing shared or memoized."""
         missing = self.compiled.items_missing
-        return template.render(situation, {i: missing[i](situation) for i in template.items})
+        return template.render(situation, {i: missing[i](facts) for i in template.items})
 
     def _conflict(self, pair: Pair, high: Verdict, low: Verdict) -> Conflict:
         upper = self._instruments[high.rule.rule.instrument]

@@ -57,7 +57,7 @@ class Template:
     duty: Duty | None = None
 
     def key(self, facts: Sequence[Any], lists: Lists) -> tuple[Any, ...]:
-        """What the duty depends on beyond the template, from ``Compiled.read`` facts."""
+        """What the duty depends on beyond the template, from ``Compiled.reader`` facts."""
         if not self.items:
             return self.named(facts)
         return (self.named(facts), tuple([lists[i] for i in self.items]))
