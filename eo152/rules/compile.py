@@ -12,9 +12,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from operator import itemgetter
-from typing import Any
+from typing import Any, TypeVar
 
-from . import contract
+from . import contract, items
 from .conditions import (
     UNKNOWN_VALUES,
     Atom,
@@ -24,15 +24,14 @@ from .conditions import (
     compile_atom,
     compile_condition,
     compile_read,
-    items_test,
     value_test,
 )
 from .policy import Exception_, Policy, Rule
 
+T = TypeVar("T")
 Closure = Callable[[Sequence[Truth]], Truth]
-#: An atom's test on a situation: given the facts already read (``Compiled.read``) and the
-#: situation itself (for lists of objects).
-AtomTest = Callable[[Sequence[Any], dict[str, Any]], Truth]
+#: An atom's test on the facts of a situation as ``Compiled.reader`` read them.
+AtomTest = Callable[[Sequence[Any]], Truth]
 
 # Plans are looked up by day on every decision; a day's plan is kept (a few years of days).
 _DAYS_KEPT = 2048
@@ -106,7 +105,18 @@ class Compiled:
         # situation and shared by those atoms and by the explanations that name them.
         self.facts = tuple(dict.fromkeys(a.path for a in self.atoms if a.kind != "question"))
         self.fact_index = {path: i for i, path in enumerate(self.facts)}
-        self._readers = tuple(_fact_reader(path) for path in self.facts)
+        # Lists of objects are read as their items' truths on every atom they are tested on.
+        some = [a for a in self.atoms if a.kind == "some"]
+        self._tested = {
+            path: items.item_atoms([a for a in some if a.path == path])
+            for path in dict.fromkeys(a.path for a in some)
+        }
+        # For each ``some`` atom, the unknown fields of its list's items that would decide it.
+        self.items_missing = {
+            i: _on_fact(self.fact_index[a.path], items.missing(a, self._tested[a.path]))
+            for i, a in enumerate(self.atoms)
+            if a.kind == "some"
+        }
         self.boundaries = sorted(
             {r.in_force_from for r in policy.rules} | {r.in_force_until for r in policy.rules}
         )
@@ -125,9 +135,22 @@ class Compiled:
         """The condition over the truth values of its atoms, numbering new atoms on the way."""
         return compile_condition(node, lambda atom: itemgetter(self.atom_index(atom)))
 
-    def read(self, situation: dict[str, Any]) -> list[Any]:
-        """The value of each of ``facts`` in a situation (lists of values as tuples, for keys)."""
-        return [reader(situation) for reader in self._readers]
+    def reader(self, answers: dict[str, str]) -> Callable[[dict[str, Any]], list[Any]]:
+        """The value of each of ``facts`` in a situation, with a deployment's answers to open
+        questions: lists of values as tuples (for keys), lists of objects as ``items.Items``."""
+        readers = tuple(self._fact_reader(path, answers) for path in self.facts)
+        return lambda situation: [read(situation) for read in readers]
+
+    def _fact_reader(self, path: str, answers: dict[str, str]) -> Callable[[Any], Any]:
+        if path in self._tested:
+            return items.reader(path, self._tested[path], answers)
+        read = compile_read(path)
+        field = contract.field_at(path)
+        if field is None or field.kind != "enum_list":
+            return read
+        return lambda situation: (
+            tuple(found) if isinstance(found := read(situation), list) else found
+        )
 
     def tests(self, answers: dict[str, str]) -> tuple[AtomTest, ...]:
         """Each atom's test, in atom order, with a deployment's answers to open questions."""
@@ -135,16 +158,15 @@ class Compiled:
 
     def _test(self, atom: Atom, answers: dict[str, str]) -> AtomTest:
         if atom.kind == "question":
-            test = compile_atom(atom, answers)
-            return lambda _facts, situation: test(situation)
+            return compile_atom(atom, answers)  # the same truth whatever the facts
         index, values = self.fact_index[atom.path], atom.values
         if atom.kind == "some":
-            on_items = items_test(atom, answers)
-            return lambda facts, _: on_items(facts[index])
+            on_items = items.some_test(atom, self._tested[atom.path])
+            return lambda facts: on_items(facts[index])
         if atom.kind == "value":
-            return lambda facts, _: None if (value := facts[index]) is None else value in values
+            return lambda facts: None if (value := facts[index]) is None else value in values
         on_value = value_test(atom)
-        return lambda facts, _: on_value(facts[index])
+        return lambda facts: on_value(facts[index])
 
     def indexed(self, node: Node) -> Indexed:
         children = tuple(self.indexed(c) for c in node.children)
@@ -265,12 +287,8 @@ def tuple_getter(indices: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any,
     return itemgetter(*indices)
 
 
-def _fact_reader(path: str) -> Callable[[dict[str, Any]], Any]:
-    read = compile_read(path)
-    field = contract.field_at(path)
-    if field is None or field.kind != "enum_list":
-        return read
-    return lambda situation: tuple(found) if isinstance(found := read(situation), list) else found
+def _on_fact(index: int, on_items: Callable[[items.Items], T]) -> Callable[[Sequence[Any]], T]:
+    return lambda facts: on_items(facts[index])
 
 
 def _exception_atoms(rule: CompiledRule) -> tuple[int, ...]:

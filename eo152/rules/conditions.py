@@ -407,70 +407,16 @@ def value_test(atom: Atom) -> Callable[[Any], Truth]:
 
 
 def compile_atom(atom: Atom, answers: dict[str, str]) -> Test:
-    """``evaluate_atom`` of one atom as a closure over a situation (or a list item)."""
+    """``evaluate_atom`` of one atom as a closure over a situation (or a list item); lists of
+    objects (``some``) are read by ``items``."""
     if atom.kind == "question":
         answer = answers.get(atom.path)
         truth = None if answer is None else answer in atom.values
         return lambda _facts: truth
-    if atom.kind == "some":
-        return _compile_some(atom, answers)
+    assert atom.kind != "some"
     read_value = compile_read(atom.path.rsplit("[].", 1)[-1])
     test = value_test(atom)
     return lambda facts: test(read_value(facts))
-
-
-def _compile_some(atom: Atom, answers: dict[str, str]) -> Test:
-    items_of = compile_read(atom.path)
-    test = items_test(atom, answers)
-    return lambda facts: test(items_of(facts))
-
-
-def items_test(atom: Atom, answers: dict[str, str]) -> Callable[[Any], Truth]:
-    """The truth of a ``some`` atom given the list ``read`` found for its path."""
-    assert atom.where is not None
-    where = compile_condition(atom.where, partial(compile_atom, answers=answers))
-
-    def test_some(items: Any) -> Truth:
-        if items is None:
-            return None
-        result: Truth = False
-        for item in items:
-            truth = where(item)
-            if truth:
-                return True
-            if truth is None:
-                result = None
-        return result
-
-    return test_some
-
-
-def compile_missing(atom: Atom) -> Callable[[dict[str, Any]], tuple[str, ...]]:
-    """``missing_paths`` of a ``some`` atom as a closure over a situation."""
-    assert atom.kind == "some" and atom.where is not None
-    items_of = compile_read(atom.path)
-    tests = [(compile_atom(a, {}), a.path) for a in _item_atoms(atom.where)]
-    whole = (atom.path,)
-
-    def missing(facts: dict[str, Any]) -> tuple[str, ...]:
-        items = items_of(facts)
-        if items is None:
-            return whole
-        found: list[str] = []
-        for item in items:
-            for test, path in tests:
-                if test(item) is None and path not in found:
-                    found.append(path)
-        return tuple(found) or whole
-
-    return missing
-
-
-def _item_atoms(node: Node) -> list[Atom]:
-    """Every atom of a tree in the order ``_unknown_item_paths`` visits them, repeats included."""
-    if node.atom is not None:
-        return [node.atom]
-    return [a for child in node.children for a in _item_atoms(child)]
 
 
 def missing_paths(atom: Atom, facts: dict[str, Any]) -> list[str]:

@@ -68,22 +68,32 @@ class _Spoken:
     """What a plan says for one set of truths: the duties' templates in the order duties are
     listed, the conflicts in plan order, and the duties by the facts the templates read."""
 
-    __slots__ = ("conflicts", "duties", "listing", "named", "templates")
+    __slots__ = ("conflicts", "duties", "items", "missing", "named", "templates")
 
     def __init__(
-        self, templates: tuple[explain.Template, ...], conflicts: tuple[Conflict, ...]
+        self,
+        templates: tuple[explain.Template, ...],
+        conflicts: tuple[Conflict, ...],
+        compiled: Compiled,
     ) -> None:
         self.templates = templates
         self.conflicts = conflicts
         self.named = tuple_getter(sorted({i for t in templates for i in t.indices}))
-        self.listing = tuple(t for t in templates if t.items)  # templates that list items
+        # The ``some`` atoms whose items the templates list: several templates often list the
+        # same one, and its items are looked into once per situation for all of them.
+        self.items = tuple(sorted({i for t in templates for i in t.items}))
+        self.missing = tuple(compiled.items_missing[i] for i in self.items)
         self.duties: dict[tuple[Any, ...], tuple[Duty, ...]] = {}
 
-    def key(self, facts: Sequence[Any], situation: dict[str, Any]) -> tuple[Any, ...]:
-        """What the duties read beyond the truths: named facts and lists' unknown fields."""
-        if not self.listing:
+    def lists(self, facts: Sequence[Any]) -> explain.Lists:
+        return dict(zip(self.items, [missing(facts) for missing in self.missing], strict=True))
+
+    def key(self, facts: Sequence[Any], lists: explain.Lists) -> tuple[Any, ...]:
+        """What the duties read beyond the truths: named facts and lists' unknown fields (the
+        templates' keys are parts of it)."""
+        if not self.items:
             return self.named(facts)
-        return (self.named(facts), tuple([t.key(facts, situation) for t in self.listing]))
+        return (self.named(facts), tuple(lists.values()))
 
 
 class _Plan:
@@ -105,6 +115,7 @@ class Engine:
         self.answers = {qid: r.answer for qid, r in self.readings.items()}
         self.compiled = Compiled(policy)
         self.memoize = True
+        self._read = self.compiled.reader(self.answers)
         self._tests = self.compiled.tests(self.answers)
         self._plans: dict[int, _Plan] = {}
         self._plan_of_day: dict[date, _Plan] = {}
@@ -130,8 +141,8 @@ class Engine:
             contract.validate(situation)
         day, as_of, source = _moment(situation.get("at"))
         plan = self._plan(day)
-        facts = self.compiled.read(situation)
-        values = [test(facts, situation) for test in self._tests]
+        facts = self._read(situation)
+        values = [test(facts) for test in self._tests]
         spoken = self._spoken(plan, values)
         return Decision(
             engine=ENGINE,
@@ -182,6 +193,7 @@ class Engine:
         return _Spoken(
             tuple(e.template for e in ordered if e.template is not None),
             tuple(c for e in entries for c in e.conflicts),
+            self.compiled,
         )
 
     def _entry(self, step: _Step, values: list[Truth]) -> _Entry:
@@ -211,31 +223,41 @@ class Engine:
     ) -> list[Duty]:
         """The decision's duties: all of them at once when these facts were met before."""
         if not self.memoize:
-            return [self._duty(template, facts, situation) for template in spoken.templates]
-        key = spoken.key(facts, situation)
+            return [self._plain_duty(t, facts, situation) for t in spoken.templates]
+        lists = spoken.lists(facts)
+        key = spoken.key(facts, lists)
         found = spoken.duties.get(key)
         if found is None:
             if len(spoken.duties) >= _MEMO_LIMIT:
                 spoken.duties.clear()
-            found = tuple(self._duty(template, facts, situation) for template in spoken.templates)
+            found = tuple(self._duty(t, facts, situation, lists) for t in spoken.templates)
             spoken.duties[key] = found
         return list(found)
 
     def _duty(
-        self, template: explain.Template, facts: list[Any], situation: dict[str, Any]
+        self,
+        template: explain.Template,
+        facts: list[Any],
+        situation: dict[str, Any],
+        lists: explain.Lists,
     ) -> Duty:
         """The duty written from the situation's facts; the same facts give the same duty."""
         if template.duty is not None:
             return template.duty
-        if not self.memoize:
-            return template.render(situation)
-        key = (template, template.key(facts, situation))
+        key = (template, template.key(facts, lists))
         found = self._duties.get(key)
         if found is None:
             if len(self._duties) >= _MEMO_LIMIT:
                 self._duties.clear()
-            found = self._duties[key] = template.render(situation)
+            found = self._duties[key] = template.render(situation, lists)
         return found
+
+    def _plain_duty(
+        self, template: explain.Template, facts: list[Any], situation: dict[str, Any]
+    ) -> Duty:
+        """The duty with the template's own lists looked into: nothing shared or memoized."""
+        missing = self.compiled.items_missing
+        return template.render(situation, {i: missing[i](facts) for i in template.items})
 
     def _conflict(self, pair: Pair, high: Verdict, low: Verdict) -> Conflict:
         upper = self._instruments[high.rule.rule.instrument]

@@ -11,12 +11,12 @@ its ``key``: two situations with the same resolution and the same key get the sa
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from .compile import Compiled, CompiledRule, Indexed, Pair, Variable, tuple_getter
-from .conditions import Atom, Truth, compile_missing, compile_read
+from .conditions import Atom, Truth, compile_read
 from .decision import Duty
 from .readings import Reading
 from .resolve import Resolution, Verdict
@@ -26,8 +26,9 @@ _AND = {"en": " and ", "es": " y "}
 
 #: One entry of ``because``, written from a situation.
 Part = Callable[[dict[str, Any]], str]
-#: The unknown fields of a list's items that would decide a ``some`` atom.
-ItemsMissing = Callable[[dict[str, Any]], tuple[str, ...]]
+#: The unknown fields of a list's items that would decide a ``some`` atom, by the atom's
+#: number: computed once per situation and shared by every template that lists them.
+Lists = Mapping[int, tuple[str, ...]]
 
 
 @dataclass(frozen=True, eq=False)
@@ -35,8 +36,8 @@ class Template:
     """A duty as its resolution (and the truths it was memoized on) fix it.
 
     ``render`` adds one situation's facts: the values ``because`` names and the unknown fields
-    of list items. What it reads is ``key``: two situations with the same template and the same
-    key get the same duty. ``duty`` is that duty when it reads nothing.
+    of list items (``Lists``). What it reads is ``key``: two situations with the same template
+    and the same key get the same duty. ``duty`` is that duty when it reads nothing.
     """
 
     actor: str
@@ -51,17 +52,17 @@ class Template:
     because: tuple[Part, ...]
     indices: tuple[int, ...]  # the facts ``because`` names (``Compiled.facts`` numbers)
     named: Callable[[Sequence[Any]], tuple[Any, ...]]  # their values
-    missing: tuple[str | ItemsMissing, ...]  # in order: paths, or lists to look into
-    items: tuple[ItemsMissing, ...] = ()  # the lists of ``missing``
+    missing: tuple[str | int, ...]  # in order: paths, or ``some`` atoms whose items to look into
+    items: tuple[int, ...] = ()  # the atoms of ``missing``
     duty: Duty | None = None
 
-    def key(self, facts: Sequence[Any], situation: dict[str, Any]) -> tuple[Any, ...]:
-        """What the duty depends on beyond the template, from ``Compiled.read`` facts."""
+    def key(self, facts: Sequence[Any], lists: Lists) -> tuple[Any, ...]:
+        """What the duty depends on beyond the template, from ``Compiled.reader`` facts."""
         if not self.items:
             return self.named(facts)
-        return (self.named(facts), tuple([items(situation) for items in self.items]))
+        return (self.named(facts), tuple([lists[i] for i in self.items]))
 
-    def render(self, situation: dict[str, Any]) -> Duty:
+    def render(self, situation: dict[str, Any], lists: Lists) -> Duty:
         if self.duty is not None:
             return self.duty
         found: dict[str, None] = {}
@@ -69,7 +70,7 @@ class Template:
             if isinstance(entry, str):
                 found[entry] = None
             else:
-                found.update(dict.fromkeys(entry(situation)))
+                found.update(dict.fromkeys(lists[entry]))
         return Duty(
             actor=self.actor,
             action=self.action,
@@ -122,7 +123,7 @@ def template(
     )
     if named or found.items:
         return found
-    return replace(found, duty=found.render({}))
+    return replace(found, duty=found.render({}, {}))
 
 
 def _cites(compiled: Compiled, cited: Sequence[Verdict]) -> tuple[str, ...]:
@@ -314,15 +315,17 @@ _OUTCOME_WORDS = {
 # -- missing facts and violation -----------------------------------------------------------
 
 
-def _missing(resolution: Resolution, compiled: Compiled) -> tuple[str | ItemsMissing, ...]:
-    """The facts that would decide: paths, and lists whose items say which fields they are."""
-    found: list[str | ItemsMissing] = []
+def _missing(resolution: Resolution, compiled: Compiled) -> tuple[str | int, ...]:
+    """The facts that would decide: paths, and ``some`` atoms whose list items say which
+    fields they are."""
+    found: list[str | int] = []
     for variable in resolution.relevant:
         if variable.kind == "fact":
             found.append(variable.name)
         elif variable.kind == "atom":
-            atom = compiled.atoms[variable.atoms[0]]
-            found.append(compile_missing(atom) if atom.kind == "some" else atom.path)
+            index = variable.atoms[0]
+            atom = compiled.atoms[index]
+            found.append(index if atom.kind == "some" else atom.path)
     return tuple(found)
 
 
