@@ -12,13 +12,13 @@ equivalence tests compare against).
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from operator import attrgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from .. import __version__
@@ -34,6 +34,20 @@ from .vocab import URGENCY
 DENVER = ZoneInfo("America/Denver")
 ENGINE = f"eo152 {__version__}"
 _MEMO_LIMIT = 200_000
+_Key = TypeVar("_Key")
+_Value = TypeVar("_Value")
+
+
+def _remembered(table: dict[_Key, _Value], key: _Key, make: Callable[[], _Value]) -> _Value:
+    """``table[key]``, made once; a full table is emptied first, so memory stays bounded."""
+    found = table.get(key)
+    if found is None:
+        if len(table) >= _MEMO_LIMIT:
+            table.clear()
+        found = table[key] = make()
+    return found
+
+
 _LEVEL_WORDS = {
     "federal": "federal law",
     "state": "Colorado law",
@@ -156,12 +170,7 @@ class Engine:
         )
 
     def _plan(self, day: date) -> _Plan:
-        found = self._plan_of_day.get(day)
-        if found is None:
-            if len(self._plan_of_day) >= _MEMO_LIMIT:
-                self._plan_of_day.clear()
-            found = self._plan_of_day[day] = self._plan_of(self.compiled.plan(day))
-        return found
+        return _remembered(self._plan_of_day, day, lambda: self._plan_of(self.compiled.plan(day)))
 
     def _plan_of(self, plan: tuple[Pair, ...]) -> _Plan:
         found = self._plans.get(id(plan))
@@ -179,13 +188,7 @@ class Engine:
     def _spoken(self, plan: _Plan, values: list[Truth]) -> _Spoken:
         if not self.memoize:
             return self._speak(plan, values)
-        key = tuple(values)
-        found = plan.spoken.get(key)
-        if found is None:
-            if len(plan.spoken) >= _MEMO_LIMIT:
-                plan.spoken.clear()
-            found = plan.spoken[key] = self._speak(plan, values)
-        return found
+        return _remembered(plan.spoken, tuple(values), lambda: self._speak(plan, values))
 
     def _speak(self, plan: _Plan, values: list[Truth]) -> _Spoken:
         entries = [self._entry(step, values) for step in plan.steps]
@@ -199,15 +202,11 @@ class Engine:
     def _entry(self, step: _Step, values: list[Truth]) -> _Entry:
         if not self.memoize:
             return self._new_entry(step.pair, values, None)
-        key = step.key(values)
-        found = step.entries.get(key)
-        if found is None:
-            if len(step.entries) >= _MEMO_LIMIT:
-                step.entries.clear()
-            if len(step.walked) >= _MEMO_LIMIT:
-                step.walked.clear()
-            found = step.entries[key] = self._new_entry(step.pair, values, step.walked)
-        return found
+        if len(step.walked) >= _MEMO_LIMIT:
+            step.walked.clear()
+        return _remembered(
+            step.entries, step.key(values), lambda: self._new_entry(step.pair, values, step.walked)
+        )
 
     def _new_entry(self, pair: Pair, values: list[Truth], walked: Walked | None) -> _Entry:
         resolution = resolve(self.compiled, pair, values, walked)
@@ -225,13 +224,11 @@ class Engine:
         if not self.memoize:
             return [self._plain_duty(t, facts, situation) for t in spoken.templates]
         lists = spoken.lists(facts)
-        key = spoken.key(facts, lists)
-        found = spoken.duties.get(key)
-        if found is None:
-            if len(spoken.duties) >= _MEMO_LIMIT:
-                spoken.duties.clear()
-            found = tuple(self._duty(t, facts, situation, lists) for t in spoken.templates)
-            spoken.duties[key] = found
+        found = _remembered(
+            spoken.duties,
+            spoken.key(facts, lists),
+            lambda: tuple(self._duty(t, facts, situation, lists) for t in spoken.templates),
+        )
         return list(found)
 
     def _duty(
@@ -245,12 +242,7 @@ class Engine:
         if template.duty is not None:
             return template.duty
         key = (template, template.key(facts, lists))
-        found = self._duties.get(key)
-        if found is None:
-            if len(self._duties) >= _MEMO_LIMIT:
-                self._duties.clear()
-            found = self._duties[key] = template.render(situation, lists)
-        return found
+        return _remembered(self._duties, key, lambda: template.render(situation, lists))
 
     def _plain_duty(
         self, template: explain.Template, facts: list[Any], situation: dict[str, Any]
