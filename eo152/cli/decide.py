@@ -20,7 +20,7 @@ _HEADINGS = {
     "permitted": ("May", "Puede"),
     "indeterminate": (
         "Not decided yet: depends on facts or open questions",
-        "Aún sin decidir: depende de hechos o de cuestiones abiertas",
+        "No se puede decidir todavía: depende de hechos o de cuestiones abiertas",
     ),
 }
 _STYLE = {
