@@ -3,7 +3,8 @@
 It takes JSON text or an already parsed body (one situation or a list of them), validates it
 against the contract, and returns the contract's decision JSON: as text (``to_json``) for
 the API and the CLI, as dicts (``decide_payload``) for the pages. Bad input raises
-``InvalidSituation`` naming every bad field (items of a batch prefixed ``[i]``); nothing is
+``InvalidSituation`` naming every bad field (items of a batch prefixed ``[i]``), or only the
+first of them when the caller sets a cap (the HTTP API: see ``FieldErrors``); nothing is
 decided unless everything is valid.
 """
 
@@ -23,7 +24,7 @@ from .rules import (
     engine_with_readings,
     jsontext,
 )
-from .rules.contract import MAX_INPUT_BYTES, validate
+from .rules.contract import MAX_INPUT_BYTES, collect_errors
 
 
 def parse_json(data: bytes | str) -> Any:
@@ -54,20 +55,50 @@ def engine_for(readings_path: str | Path | None) -> Engine:
     )
 
 
-def decide_all(payload: Any, readings_path: str | Path | None = None) -> Decision | list[Decision]:
-    """Decide one situation or a batch; a batch with any invalid item decides nothing."""
+class FieldErrors(list[FieldError]):
+    """Field errors that keeps the first ``limit`` (all without one) and counts the rest.
+
+    What is past the limit is counted and dropped as it is found, so a body full of bad
+    values costs the time to find them but never the memory of all their messages.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        super().__init__()
+        self.limit = limit
+        self.not_listed = 0
+
+    def append(self, error: FieldError) -> None:
+        if self.limit is not None and len(self) >= self.limit:
+            self.not_listed += 1
+        else:
+            super().append(error)
+
+
+def not_listed(invalid: InvalidSituation) -> int:
+    """How many field errors ``invalid`` counted but does not list (0 unless capped)."""
+    return invalid.errors.not_listed if isinstance(invalid.errors, FieldErrors) else 0
+
+
+def decide_all(
+    payload: Any, readings_path: str | Path | None = None, *, max_errors: int | None = None
+) -> Decision | list[Decision]:
+    """Decide one situation or a batch; a batch with any invalid item decides nothing.
+
+    InvalidSituation lists every bad field, or only the first ``max_errors`` of them (the
+    HTTP API's cap) with the rest counted: see :func:`not_listed`.
+    """
     engine = engine_for(readings_path)
+    errors = FieldErrors(max_errors)
     if isinstance(payload, list):
-        errors: list[FieldError] = []
         for index, item in enumerate(payload):
-            try:
-                validate(item)
-            except InvalidSituation as invalid:
-                errors.extend(invalid.prefixed(index).errors)
-        if errors:
-            raise InvalidSituation(errors)
+            collect_errors(item, errors, f"[{index}]")
+    else:
+        collect_errors(payload, errors)
+    if errors or errors.not_listed:
+        raise InvalidSituation(errors)
+    if isinstance(payload, list):
         return [_decide(engine, item, index) for index, item in enumerate(payload)]
-    return _decide(engine, validate(payload), None)
+    return _decide(engine, payload, None)
 
 
 def _decide(engine: Engine, situation: dict[str, Any], index: int | None) -> Decision:

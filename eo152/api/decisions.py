@@ -1,4 +1,9 @@
-"""``POST /api/v1/decisions``: a situation in, a decision out (a list in, a list out)."""
+"""``POST /api/v1/decisions``: a situation in, a decision out (a list in, a list out).
+
+The limits of ``limits.py`` apply: a body over 1 MB or a batch of more than 1,000
+situations gets ``413`` stating the limit and what was sent, and a ``422`` lists at most 100
+field errors, counting the rest.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +14,15 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ..rules import InvalidSituation
-from ..service import decide_all, to_json
-from .problems import method_not_allowed, problem
-
-MAX_BODY_BYTES = 1_048_576
+from ..service import decide_all, not_listed, to_json
+from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
+from .problems import field_problem, method_not_allowed, problem
 
 
 class _BodyTooLarge(Exception):
-    pass
+    def __init__(self, size: int | None) -> None:
+        super().__init__(size)
+        self.size = size  # None when the body came without a length and was cut off
 
 
 @csrf_exempt  # no cookie authenticates an API call, so there is no session to forge
@@ -25,15 +31,27 @@ def decisions(request: HttpRequest) -> HttpResponse:
         return method_not_allowed(["POST"])
     try:
         payload = _json_body(request)
-    except _BodyTooLarge:
-        return problem(413, "Body too large", f"A body may hold at most {MAX_BODY_BYTES} bytes.")
+    except _BodyTooLarge as too_large:
+        sent = "more" if too_large.size is None else f"{too_large.size:,} bytes"
+        return problem(
+            413,
+            "Body too large",
+            f"A body holds at most 1 MB ({MAX_BODY_BYTES:,} bytes); this one has {sent}.",
+        )
     except ValueError as error:
         return problem(400, "Not JSON", f"The body is not JSON: {error}")
+    if isinstance(payload, list) and len(payload) > MAX_BATCH_SITUATIONS:
+        return problem(
+            413,
+            "Batch too large",
+            f"A batch holds at most {MAX_BATCH_SITUATIONS:,} situations; "
+            f"this one has {len(payload):,}.",
+        )
     try:
-        decided = decide_all(payload, settings.EO152_READINGS)
+        decided = decide_all(payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS)
     except InvalidSituation as error:
         fields = [(field.path, field.message) for field in error.errors]
-        return problem(422, "Invalid situation", str(error), fields)
+        return field_problem(422, "Invalid situation", fields, not_listed(error))
     return HttpResponse(to_json(decided), content_type="application/json")
 
 
@@ -41,10 +59,10 @@ def _json_body(request: HttpRequest) -> object:
     """The parsed body, refused before it is read whole when it is over the limit."""
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _BodyTooLarge
+        raise _BodyTooLarge(int(declared))
     body = request.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
-        raise _BodyTooLarge
+        raise _BodyTooLarge(None)
     try:
         return json.loads(body, parse_constant=_refuse_constant)
     except UnicodeDecodeError as error:

@@ -14,12 +14,13 @@ from typing import Any
 from .. import __version__
 from ..rules.contract import decision_json_schema, situation_json_schema
 from . import openapi_places
+from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .openapi_refs import COMPONENTS, problem_response, ref
 
 PROBLEM_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": "An RFC 9457 problem document.",
-    "required": ["title", "status", "detail", "errors"],
+    "required": ["title", "status", "detail", "errors", "errors_not_listed"],
     "properties": {
         "type": {"type": "string"},
         "title": {"type": "string"},
@@ -27,6 +28,9 @@ PROBLEM_SCHEMA: dict[str, Any] = {
         "detail": {"type": "string"},
         "errors": {
             "type": "array",
+            "description": f"At most {MAX_LISTED_ERRORS} field errors; `errors_not_listed` "
+            "counts the rest.",
+            "maxItems": MAX_LISTED_ERRORS,
             "items": {
                 "type": "object",
                 "required": ["path", "message"],
@@ -35,6 +39,12 @@ PROBLEM_SCHEMA: dict[str, Any] = {
                     "message": {"type": "string"},
                 },
             },
+        },
+        "errors_not_listed": {
+            "type": "integer",
+            "minimum": 0,
+            "description": "How many more field errors there were than `errors` lists "
+            "(0 when it lists every one); `detail` says so too.",
         },
     },
 }
@@ -85,8 +95,11 @@ def _rewrite_refs(node: Any) -> Any:
     return node
 
 
-def _one_or_many(name: str) -> dict[str, Any]:
-    return {"oneOf": [ref(name), {"type": "array", "items": ref(name)}]}
+def _one_or_many(name: str, max_items: int | None = None) -> dict[str, Any]:
+    many: dict[str, Any] = {"type": "array", "items": ref(name)}
+    if max_items is not None:
+        many["maxItems"] = max_items
+    return {"oneOf": [ref(name), many]}
 
 
 _DECIDE_OPERATION: dict[str, Any] = {
@@ -94,10 +107,15 @@ _DECIDE_OPERATION: dict[str, Any] = {
     "summary": "Decide a situation (or a list of them)",
     "description": "A missing or null fact means unknown, never no. A JSON array of "
     "situations gets an array of decisions in the same order; one invalid item refuses "
-    "the whole batch, naming every bad field (batch paths start with the index, `[3].`).",
+    "the whole batch, naming every bad field (batch paths start with the index, `[3].`). "
+    f"Limits: a body of at most 1 MB ({MAX_BODY_BYTES:,} bytes), a batch of at most "
+    f"{MAX_BATCH_SITUATIONS:,} situations; a problem document lists at most "
+    f"{MAX_LISTED_ERRORS} field errors and counts the rest in `errors_not_listed`.",
     "requestBody": {
         "required": True,
-        "content": {"application/json": {"schema": _one_or_many("Situation")}},
+        "content": {
+            "application/json": {"schema": _one_or_many("Situation", MAX_BATCH_SITUATIONS)}
+        },
     },
     "responses": {
         "200": {
@@ -105,8 +123,14 @@ _DECIDE_OPERATION: dict[str, Any] = {
             "content": {"application/json": {"schema": _one_or_many("Decision")}},
         },
         "400": problem_response("The body is not JSON."),
-        "413": problem_response("The body is over 1 MB."),
-        "422": problem_response("The situation is not valid; `errors` names each bad field."),
+        "413": problem_response(
+            f"The body is over 1 MB ({MAX_BODY_BYTES:,} bytes), or the batch holds more than "
+            f"{MAX_BATCH_SITUATIONS:,} situations; `detail` states the limit and what was sent."
+        ),
+        "422": problem_response(
+            "The situation is not valid; `errors` names each bad field (at most "
+            f"{MAX_LISTED_ERRORS}; `errors_not_listed` counts the rest)."
+        ),
     },
 }
 

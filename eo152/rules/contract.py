@@ -283,13 +283,22 @@ def validate(situation: object, prefix: str = "") -> dict[str, Any]:
     Every problem is reported, not only the first, each with its field path and, for a
     vocabulary field, the allowed values.
     """
-    if not _VALID(situation):
-        errors: list[FieldError] = []
-        _check_object(situation, SITUATION, prefix, errors)
-        if errors:
-            raise InvalidSituation(errors)
+    errors: list[FieldError] = []
+    collect_errors(situation, errors, prefix)
+    if errors:
+        raise InvalidSituation(errors)
     assert isinstance(situation, dict)
     return situation
+
+
+def collect_errors(situation: object, errors: list[FieldError], prefix: str = "") -> None:
+    """Append every problem of a situation to ``errors`` (nothing if it is valid).
+
+    ``errors`` may be a list that keeps only the first problems and counts the rest (the
+    HTTP API's, ``eo152.service.FieldErrors``): it only ever sees ``append``.
+    """
+    if not _VALID(situation):
+        _check_object(situation, SITUATION, prefix, errors)
 
 
 def _check_object(value: object, node: Field, where: str, errors: list[FieldError]) -> None:
