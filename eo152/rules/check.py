@@ -19,6 +19,7 @@ from . import _yaml
 from .compile import Compiled, CompiledRule, Variable
 from .conditions import Truth
 from .errors import Location, PolicyError
+from .glossary import check_glossary
 from .policy import DEFAULT_POLICY_DIR, Policy, load_policy
 from .policytest import TestRun, run
 
@@ -56,7 +57,31 @@ def check(root: Path = DEFAULT_POLICY_DIR) -> CheckReport:
     found, combinations = _contradictions(compiled)
     problems += found
     problems += _untranslated(policy)
+    problems += _conduct_in_conditions(compiled)
+    problems += check_glossary(root)
     return CheckReport(policy, problems, tests, combinations)
+
+
+def _conduct_in_conditions(compiled: Compiled) -> list[Problem]:
+    """A rule whose outcome depends on whether the conduct happened: its condition tests what
+    its violation tests. The outcome says what the law is, ``violation`` whether it was broken
+    (CONTRACT.md, standing rules)."""
+    problems = []
+    for rule in compiled.rules:
+        if rule.rule.violation is None:
+            continue
+        shared = set(rule.atoms) & set(compiled.atoms_in(rule.rule.violation))
+        if shared:
+            facts = ", ".join(sorted({compiled.atoms[i].path for i in shared}))
+            problems.append(
+                (
+                    rule.rule.where,
+                    f"rule {rule.rule.id}: its condition tests the conduct its violation tests"
+                    f" ({facts}); a standing rule's outcome must not depend on whether the conduct"
+                    " happened: move the conduct to 'violation' only",
+                )
+            )
+    return problems
 
 
 def _sections_without_rules(policy: Policy) -> list[Problem]:

@@ -26,7 +26,7 @@ from .conditions import (
     compile_read,
     value_test,
 )
-from .policy import Exception_, Policy, Rule
+from .policy import Exception_, Policy, Presumption, Rule
 
 T = TypeVar("T")
 Closure = Callable[[Sequence[Truth]], Truth]
@@ -78,16 +78,38 @@ class CompiledRule:
 
 @dataclass(frozen=True)
 class Pair:
-    """Everything the law in force says about one (actor, action): instruments, highest first."""
+    """Everything the law in force says about one (actor, action): instruments, highest first.
+
+    ``presumed`` holds, for each atom on a presumed fact, the truth it takes while that fact is
+    unknown (CONTRACT.md, Presumptions: every rule on the pair reads the presumed value, and no
+    other pair does). ``subject`` is the facts whose being given engages the duty.
+    """
 
     actor: str
     action: str
     groups: tuple[tuple[str, tuple[CompiledRule, ...]], ...]
     atoms: tuple[int, ...]
+    presumptions: tuple[Presumption, ...] = ()
+    presumed: tuple[tuple[int, bool], ...] = ()
+    subject: tuple[str, ...] = ()
 
     @property
     def name(self) -> str:
         return f"{self.actor}/{self.action}"
+
+    @property
+    def rules(self) -> tuple[CompiledRule, ...]:
+        return tuple(rule for _, rules in self.groups for rule in rules)
+
+    def presume(self, values: list[Truth]) -> list[Truth]:
+        """The truths as the pair's rules read them: unknown presumed facts as presumed."""
+        if not self.presumed or all(values[i] is not None for i, _ in self.presumed):
+            return values
+        found = list(values)
+        for index, truth in self.presumed:
+            if found[index] is None:
+                found[index] = truth
+        return found
 
 
 class Compiled:
@@ -273,7 +295,16 @@ class Compiled:
             atoms = sorted(
                 {i for _, rules in groups for r in rules for i in (*r.atoms, *_exception_atoms(r))}
             )
-            built.append(Pair(actor, action, groups, tuple(atoms)))
+            rules = [r.rule for _, group in groups for r in group]
+            presumptions = tuple(dict.fromkeys(r.presumes for r in rules if r.presumes))
+            presumed = tuple(
+                (i, p.value in atom.values)
+                for p in presumptions
+                for i, atom in enumerate(self.atoms)
+                if atom.kind == "value" and atom.path == p.fact
+            )
+            subject = tuple(dict.fromkeys(path for r in rules for path in r.subject))
+            built.append(Pair(actor, action, groups, tuple(atoms), presumptions, presumed, subject))
         return tuple(built)
 
 

@@ -38,7 +38,31 @@ UNKNOWN_VALUES = frozenset({"unknown", "UNKNOWN"})
 # Facts whose absence is not unknown because another known fact settles them: a situation is in
 # Denver unless it says otherwise (``jurisdiction`` defaults to ``denver``), so a location is
 # within the city limits unless ``location.within_city_limits`` says false.
-DEFAULTS: dict[str, object] = {"location.within_city_limits": True}
+# The body-camera carve-outs (C.R.S. 24-31-902) are this project's facts, not the contract's: an
+# officer claims one, so a place is not a courtroom or a fixed-camera jail area unless it says so.
+DEFAULTS: dict[str, object] = {
+    "location.within_city_limits": True,
+    "location.fixed_cameras": False,
+    "location.courtroom": False,
+}
+
+# Facts that another fact settles when they are not given: ``force.kind: none`` means no force,
+# so none beyond the law and none that could kill or seriously injure (CONTRACT.md, Federal
+# officers). A given value always wins.
+IMPLIED: dict[str, tuple[str, object, object]] = {
+    "force.excessive": ("kind", "none", False),
+    "force.could_cause_death_or_serious_bodily_injury": ("kind", "none", False),
+}
+
+
+def _implied(path: str, parent: Any) -> Any:
+    """The value ``IMPLIED`` gives an absent fact whose parent object is ``parent``."""
+    rule = IMPLIED.get(path)
+    if rule is None or not isinstance(parent, dict):
+        return DEFAULTS.get(path)
+    sibling, when, value = rule
+    return value if parent.get(sibling) == when else None
+
 
 _SENTENCE = re.compile(
     r"^(?P<subject>question\s+[a-z0-9-]+|[a-z_\[\].]+)\s+"
@@ -113,7 +137,8 @@ class Parser:
         raise ConditionError(f"a condition is a sentence, a list or a mapping, not {source!r}")
 
     def _all(self, parts: list[Node]) -> Node:
-        # An empty list holds (it asks nothing): ``{some: injuries}`` means "anyone is injured".
+        # An empty list holds (it asks nothing): ``{some: injuries}`` means "anyone is injured",
+        # and a rule with ``when: []`` is a standing rule, in force in every situation.
         return parts[0] if len(parts) == 1 else Node("and", tuple(parts))
 
     def _mapping(self, source: dict[str, Any], item: contract.Field | None) -> Node:
@@ -245,12 +270,13 @@ def _describe_where(where: Any) -> str:
 def read(facts: dict[str, Any] | None, path: str) -> Any:
     """The value at a contract path of a situation (or of a list item), None when unknown."""
     value: Any = facts
+    parent: Any = None
     for part in path.split("."):
         if not isinstance(value, dict):
             return DEFAULTS.get(path)
-        value = value.get(part)
+        parent, value = value, value.get(part)
     if value is None:
-        return DEFAULTS.get(path)
+        return _implied(path, parent)
     if isinstance(value, str) and value in UNKNOWN_VALUES:
         return None
     return value
@@ -352,6 +378,7 @@ def compile_read(path: str) -> Callable[[Any], Any]:
     """``read`` of one path, split once (most paths have one or two parts)."""
     parts = path.split(".")
     default = DEFAULTS.get(path)
+    implied = path in IMPLIED
 
     def known(value: Any) -> Any:
         if value is None:
@@ -370,7 +397,7 @@ def compile_read(path: str) -> Callable[[Any], Any]:
                 return default
             value = found.get(inner)
             if value is None:
-                return default
+                return _implied(path, found) if implied else default
             return None if isinstance(value, str) and value in UNKNOWN_VALUES else value
 
         return read_two

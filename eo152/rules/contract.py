@@ -89,6 +89,7 @@ SITUATION: Field = _with_paths(
                 "ICE_HSI",
                 "CBP",
                 "BORDER_PATROL",
+                "USCIS",
                 "FBI",
                 "DEA",
                 "ATF",
@@ -123,6 +124,7 @@ SITUATION: Field = _with_paths(
             "surveillance",
             "patrol",
             "crowd_control",
+            "port_of_entry_inspection",
         ),
         _obj(
             "requests",
@@ -181,6 +183,9 @@ SITUATION: Field = _with_paths(
             _f("kind", "enum", *LOCATION_KINDS),
             _f("area", "enum", "public", "non_public"),
             _f("within_city_limits", "bool"),
+            _f("courthouse_environs", "bool"),
+            _f("fixed_cameras", "bool"),
+            _f("courtroom", "bool"),
         ),
         _obj(
             "force",
@@ -242,7 +247,9 @@ SITUATION: Field = _with_paths(
             _f("by", "enum", "federal_agent", "city_personnel", "other"),
             _f("felony", "bool"),
             _f("description", "text", max_length=2000),
+            _f("within_federal_duties", "bool"),
         ),
+        _obj("subject", "object", _f("court_proceeding", "bool")),
     ),
     "",
 )
@@ -528,7 +535,17 @@ def decision_json_schema() -> dict[str, Any]:
     strings = {"type": "array", "items": {"type": "string"}}
     duty = {
         "type": "object",
-        "required": ["actor", "action", "outcome", "rules", "cites", "because", "plain"],
+        "required": [
+            "actor",
+            "action",
+            "outcome",
+            "rules",
+            "cites",
+            "because",
+            "plain",
+            "engaged",
+            "if_then",
+        ],
         "properties": {
             "actor": {"type": "string"},
             "action": {"type": "string"},
@@ -541,7 +558,27 @@ def decision_json_schema() -> dict[str, Any]:
             "plain": _TEXT,
             "changes_if": {"anyOf": [_TEXT, {"type": "null"}]},
             "missing_facts": strings,
+            "engaged": {"type": "boolean"},
+            "if_then": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["if", "then", "plain"],
+                    "properties": {
+                        "if": {"type": "object"},
+                        "then": {
+                            "enum": ["required", "prohibited", "permitted", "indeterminate", None]
+                        },
+                        "plain": _TEXT,
+                    },
+                },
+            },
         },
+    }
+    ruled_out = {
+        "type": "object",
+        "required": ["rule", "cites", "because"],
+        "properties": {"rule": {"type": "string"}, "cites": strings, "because": strings},
     }
     conflict = {
         "type": "object",
@@ -563,6 +600,7 @@ def decision_json_schema() -> dict[str, Any]:
             "duties",
             "missing_facts",
             "conflicts",
+            "not_applicable",
         ],
         "properties": {
             "engine": {"type": "string"},
@@ -572,6 +610,7 @@ def decision_json_schema() -> dict[str, Any]:
             "duties": {"type": "array", "items": duty},
             "missing_facts": strings,
             "conflicts": {"type": "array", "items": conflict},
+            "not_applicable": {"type": "array", "items": ruled_out},
             "readings": {"type": "array", "items": {"type": "object"}},
             "place": {"type": ["object", "null"]},
         },

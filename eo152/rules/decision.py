@@ -36,6 +36,30 @@ class Conflict:
 
 
 @dataclass(frozen=True)
+class IfThen:
+    """What an undecided duty would be if one deciding fact (or open question) were known."""
+
+    given: tuple[tuple[str, Any], ...]  # the fact path (or ``question:<id>``) and its value
+    then: str | None  # an outcome, or None: the law would not speak to the pair
+    plain: dict[str, str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"if": dict(self.given), "then": self.then, "plain": dict(self.plain)}
+
+
+@dataclass(frozen=True)
+class NotApplicable:
+    """A rule in force that a given fact rules out here, and the facts that do."""
+
+    rule: str
+    cites: tuple[str, ...]
+    because: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"rule": self.rule, "cites": list(self.cites), "because": list(self.because)}
+
+
+@dataclass(frozen=True)
 class Duty:
     """One (actor, action) and what the law says about it.
 
@@ -54,6 +78,8 @@ class Duty:
     plain: dict[str, str]
     changes_if: dict[str, str] | None
     missing_facts: tuple[str, ...] = ()
+    engaged: bool = True
+    if_then: tuple[IfThen, ...] = ()
     _json: dict[int | None, tuple[bytes, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
@@ -71,6 +97,8 @@ class Duty:
             "plain": dict(self.plain),
             "changes_if": dict(self.changes_if) if self.changes_if is not None else None,
             "missing_facts": list(self.missing_facts),
+            "engaged": self.engaged,
+            "if_then": [i.as_dict() for i in self.if_then],
         }
 
     def json_parts(self, indent: int | None) -> tuple[bytes, ...]:
@@ -112,6 +140,7 @@ class Decision:
     as_of_source: str
     place: dict[str, Any] | None = None
     readings: list[dict[str, str]] = field(default_factory=list)
+    not_applicable: list[NotApplicable] = field(default_factory=list)
 
     @property
     def missing_facts(self) -> list[str]:
@@ -147,6 +176,7 @@ class Decision:
             "duties": duties,
             "missing_facts": self.missing_facts,
             "conflicts": [c.as_dict() for c in self.conflicts],
+            "not_applicable": [n.as_dict() for n in self.not_applicable],
             "readings": self.readings,
             "place": self.place,
         }

@@ -25,10 +25,10 @@ from .. import __version__
 from . import contract, explain
 from .compile import Compiled, Pair, tuple_getter
 from .conditions import Truth
-from .decision import Conflict, Decision, Duty
+from .decision import Conflict, Decision, Duty, IfThen, NotApplicable
 from .policy import DEFAULT_POLICY_DIR, Instrument, Policy, load_policy
 from .readings import Reading, load_readings
-from .resolve import Verdict, Walked, resolve
+from .resolve import Resolution, Verdict, Walked, resolve
 from .vocab import URGENCY
 
 DENVER = ZoneInfo("America/Denver")
@@ -82,22 +82,25 @@ class _Spoken:
     """What a plan says for one set of truths: the duties' templates in the order duties are
     listed, the conflicts in plan order, and the duties by the facts the templates read."""
 
-    __slots__ = ("conflicts", "duties", "items", "missing", "named", "templates")
+    __slots__ = ("conflicts", "duties", "items", "missing", "named", "ruled_out", "templates")
 
     def __init__(
         self,
         templates: tuple[explain.Template, ...],
         conflicts: tuple[Conflict, ...],
+        ruled_out: tuple[explain.RuledOut, ...],
         compiled: Compiled,
     ) -> None:
         self.templates = templates
         self.conflicts = conflicts
-        self.named = tuple_getter(sorted({i for t in templates for i in t.indices}))
+        self.ruled_out = ruled_out
+        indices = [t.indices for t in templates] + [r.indices for r in ruled_out]
+        self.named = tuple_getter(sorted({i for found in indices for i in found}))
         # The ``some`` atoms whose items the templates list: several templates often list the
         # same one, and its items are looked into once per situation for all of them.
         self.items = tuple(sorted({i for t in templates for i in t.items}))
         self.missing = tuple(compiled.items_missing[i] for i in self.items)
-        self.duties: dict[tuple[Any, ...], tuple[Duty, ...]] = {}
+        self.duties: dict[tuple[Any, ...], _Written] = {}
 
     def lists(self, facts: Sequence[Any]) -> explain.Lists:
         return dict(zip(self.items, [missing(facts) for missing in self.missing], strict=True))
@@ -108,6 +111,10 @@ class _Spoken:
         if not self.items:
             return self.named(facts)
         return (self.named(facts), tuple(lists.values()))
+
+
+#: A decision's duties and the rules its facts ruled out, as written from its facts.
+_Written = tuple[tuple[Duty, ...], tuple[NotApplicable, ...]]
 
 
 class _Plan:
@@ -133,7 +140,7 @@ class Engine:
         self._tests = self.compiled.tests(self.answers)
         self._plans: dict[int, _Plan] = {}
         self._plan_of_day: dict[date, _Plan] = {}
-        self._duties: dict[tuple[explain.Template, tuple[Any, ...]], Duty] = {}
+        self._duties: dict[tuple[explain.Template, tuple[Any, ...], bool], Duty] = {}
         self._instruments = {i.id: i for i in policy.instruments}
         self._readings = [r.as_dict() for r in self.readings.values()]
 
@@ -158,11 +165,13 @@ class Engine:
         facts = self._read(situation)
         values = [test(facts) for test in self._tests]
         spoken = self._spoken(plan, values)
+        duties, ruled_out = self._written(spoken, facts, situation)
         return Decision(
             engine=ENGINE,
             instruments=[{"id": i, "version": v} for i, v in plan.in_force],
             situation=situation,
-            duties=self._duties_of(spoken, facts, situation),
+            duties=list(duties),
+            not_applicable=list(ruled_out),
             conflicts=list(spoken.conflicts),
             as_of=as_of,
             as_of_source=source,
@@ -196,10 +205,22 @@ class Engine:
         return _Spoken(
             tuple(e.template for e in ordered if e.template is not None),
             tuple(c for e in entries for c in e.conflicts),
+            self._ruled_out(plan, values),
             self.compiled,
         )
 
+    def _ruled_out(self, plan: _Plan, values: list[Truth]) -> tuple[explain.RuledOut, ...]:
+        """The rules in force whose condition the given facts make false."""
+        found = []
+        for step in plan.steps:
+            presumed = step.pair.presume(values)
+            for rule in step.pair.rules:
+                if rule.when(presumed) is False:
+                    found.append(explain.ruled_out(self.compiled, rule, presumed, self.readings))
+        return tuple(found)
+
     def _entry(self, step: _Step, values: list[Truth]) -> _Entry:
+        values = step.pair.presume(values)
         if not self.memoize:
             return self._new_entry(step.pair, values, None)
         if len(step.walked) >= _MEMO_LIMIT:
@@ -212,24 +233,57 @@ class Engine:
         resolution = resolve(self.compiled, pair, values, walked)
         if resolution.outcome is None:
             return _Entry(None, (), (0, 0))
-        template = explain.template(self.compiled, pair, resolution, values, self.readings)
+        if_then = self._if_then(pair, resolution, values, walked)
+        template = explain.template(self.compiled, pair, resolution, values, self.readings, if_then)
         conflicts = tuple(self._conflict(pair, high, low) for high, low in resolution.conflicts)
         rank = _RANK.get(pair.name, len(URGENCY))
         return _Entry(template, conflicts, (int(resolution.outcome == "indeterminate"), rank))
 
-    def _duties_of(
-        self, spoken: _Spoken, facts: list[Any], situation: dict[str, Any]
-    ) -> list[Duty]:
-        """The decision's duties: all of them at once when these facts were met before."""
+    def _if_then(
+        self, pair: Pair, resolution: Resolution, values: list[Truth], walked: Walked | None
+    ) -> tuple[IfThen, ...]:
+        """For an undecided pair, what each value of each deciding fact or open question would
+        make it, deciding again with that one variable set; values that leave it undecided
+        are left out (they settle nothing)."""
+        if resolution.outcome != "indeterminate":
+            return ()
+        questions = self.compiled.policy.questions
+        found = []
+        for variable in resolution.relevant:
+            for choice, truths in enumerate(variable.domain):
+                branch = list(values)
+                for index, truth in zip(variable.atoms, truths, strict=True):
+                    branch[index] = truth
+                outcome = resolve(self.compiled, pair, branch, walked).outcome
+                if outcome != "indeterminate":
+                    found.append(explain.if_then_entry(pair, variable, choice, outcome, questions))
+        return tuple(found)
+
+    def _written(self, spoken: _Spoken, facts: list[Any], situation: dict[str, Any]) -> _Written:
+        """The decision's duties and ruled-out rules: all at once when these facts (and which
+        duties' subjects they raise) were met before."""
+        engaged = tuple([t.engaged_by(situation) for t in spoken.templates])
         if not self.memoize:
-            return [self._plain_duty(t, facts, situation) for t in spoken.templates]
+            missing = self.compiled.items_missing
+            return (
+                tuple(
+                    t.render(situation, {i: missing[i](facts) for i in t.items}, on)
+                    for t, on in zip(spoken.templates, engaged, strict=True)
+                ),
+                tuple(r.render(situation) for r in spoken.ruled_out),
+            )
         lists = spoken.lists(facts)
-        found = _remembered(
+        return _remembered(
             spoken.duties,
-            spoken.key(facts, lists),
-            lambda: tuple(self._duty(t, facts, situation, lists) for t in spoken.templates),
+            (spoken.key(facts, lists), engaged),
+            lambda: (
+                tuple(
+                    self._duty(t, facts, situation, lists, on)
+                    for t, on in zip(spoken.templates, engaged, strict=True)
+                ),
+                tuple(r.render(situation) for r in spoken.ruled_out),
+            ),
         )
-        return list(found)
 
     def _duty(
         self,
@@ -237,19 +291,13 @@ class Engine:
         facts: list[Any],
         situation: dict[str, Any],
         lists: explain.Lists,
+        engaged: bool,
     ) -> Duty:
         """The duty written from the situation's facts; the same facts give the same duty."""
-        if template.duty is not None:
+        if template.duty is not None and engaged:
             return template.duty
-        key = (template, template.key(facts, lists))
-        return _remembered(self._duties, key, lambda: template.render(situation, lists))
-
-    def _plain_duty(
-        self, template: explain.Template, facts: list[Any], situation: dict[str, Any]
-    ) -> Duty:
-        """The duty with the template's own lists looked into: nothing shared or memoized."""
-        missing = self.compiled.items_missing
-        return template.render(situation, {i: missing[i](facts) for i in template.items})
+        key = (template, template.key(facts, lists), engaged)
+        return _remembered(self._duties, key, lambda: template.render(situation, lists, engaged))
 
     def _conflict(self, pair: Pair, high: Verdict, low: Verdict) -> Conflict:
         upper = self._instruments[high.rule.rule.instrument]

@@ -17,7 +17,8 @@ from typing import Any
 
 from .compile import Compiled, CompiledRule, Indexed, Pair, Variable, tuple_getter
 from .conditions import Atom, Truth, compile_read
-from .decision import Duty
+from .decision import Duty, IfThen, NotApplicable
+from .policy import Presumption
 from .readings import Reading
 from .resolve import Resolution, Verdict
 from .vocabulary import label
@@ -54,7 +55,9 @@ class Template:
     named: Callable[[Sequence[Any]], tuple[Any, ...]]  # their values
     missing: tuple[str | int, ...]  # in order: paths, or ``some`` atoms whose items to look into
     items: tuple[int, ...] = ()  # the atoms of ``missing``
-    duty: Duty | None = None
+    if_then: tuple[IfThen, ...] = ()
+    engaged_by: Callable[[dict[str, Any]], bool] = lambda _situation: True
+    duty: Duty | None = None  # the duty, engaged, when it reads no fact
 
     def key(self, facts: Sequence[Any], lists: Lists) -> tuple[Any, ...]:
         """What the duty depends on beyond the template, from ``Compiled.reader`` facts."""
@@ -62,9 +65,9 @@ class Template:
             return self.named(facts)
         return (self.named(facts), tuple([lists[i] for i in self.items]))
 
-    def render(self, situation: dict[str, Any], lists: Lists) -> Duty:
+    def render(self, situation: dict[str, Any], lists: Lists, engaged: bool = True) -> Duty:
         if self.duty is not None:
-            return self.duty
+            return self.duty if engaged else replace(self.duty, engaged=False)
         found: dict[str, None] = {}
         for entry in self.missing:
             if isinstance(entry, str):
@@ -83,6 +86,8 @@ class Template:
             plain=self.plain,
             changes_if=self.changes_if,
             missing_facts=tuple(found),
+            engaged=engaged,
+            if_then=self.if_then,
         )
 
 
@@ -92,13 +97,15 @@ def template(
     resolution: Resolution,
     values: Sequence[Truth],
     readings: dict[str, Reading],
+    if_then: tuple[IfThen, ...] = (),
 ) -> Template:
     """Everything the duty of ``pair`` says that ``resolution`` and ``values`` fix: the truths
-    of the pair's atoms and of its rules' violation tests."""
+    of the pair's atoms (presumptions applied) and of its rules' violation tests."""
     questions = compiled.policy.questions
     assert resolution.outcome is not None
     cited = resolution.cited
-    because = _because(compiled, cited, values, readings)
+    presumed = {p.fact: p for p in pair.presumptions}
+    because = _because(compiled, cited, values, readings, presumed)
     named = tuple(
         dict.fromkeys(compiled.fact_index[path] for _, paths in because for path in paths)
     )
@@ -120,6 +127,8 @@ def template(
         named=tuple_getter(named),
         missing=missing,
         items=tuple(m for m in missing if not isinstance(m, str)),
+        if_then=if_then,
+        engaged_by=subject_given(pair.subject),
     )
     if named or found.items:
         return found
@@ -154,13 +163,31 @@ def _plain(pair: Pair, resolution: Resolution, questions: dict[str, Any]) -> dic
 _Named = tuple[Part, tuple[str, ...]]  # a part of ``because`` and the facts it names
 
 
-def describer(atom: Atom, truth: Truth, readings: dict[str, Reading]) -> _Named:
-    """How to state one fact as a lawyer checks it (``location.ownership = city_owned``)."""
+def describer(
+    atom: Atom,
+    truth: Truth,
+    readings: dict[str, Reading],
+    presumed: Mapping[str, Presumption] | None = None,
+) -> _Named:
+    """How to state one fact as a lawyer checks it (``location.ownership = city_owned``); a
+    presumed fact that is not given says so, and what would rebut it."""
     if atom.kind in ("question", "some"):
         text = _fixed_text(atom, truth, readings)
         return (lambda _situation: text), ()
     read = compile_read(atom.path)
     path, values = atom.path, atom.values
+    presumption = (presumed or {}).get(path)
+    if presumption is not None:
+        shown = _scalar(presumption.value)
+        rebut = presumption.label.en
+        return (
+            lambda s: (
+                f"{path} not given: presumed {shown} ({rebut})"
+                if (value := read(s)) is None
+                else f"{path} = {_scalar(value)}"
+            ),
+            (path,),
+        )
     if atom.kind == "any" and truth:
         return (
             lambda s: f"{path} include {', '.join(v for v in read(s) if v in values)}",
@@ -192,12 +219,13 @@ def _because(
     cited: Sequence[Verdict],
     values: Sequence[Truth],
     readings: dict[str, Reading],
+    presumed: Mapping[str, Presumption],
 ) -> list[_Named]:
     parts: list[_Named] = []
     for verdict in cited:
         rule = verdict.rule
         for index in support(rule.condition, values):
-            parts.append(describer(compiled.atoms[index], values[index], readings))
+            parts.append(describer(compiled.atoms[index], values[index], readings, presumed))
         parts.extend(_exceptions(compiled, rule, verdict, values, readings))
     return parts
 
@@ -279,7 +307,7 @@ def indeterminate_text(
         if lang == "en":
             texts[lang] = f"{head}: cannot be decided yet. It depends on {basis}."
         else:
-            texts[lang] = f"{head}: aún no se puede decidir. Depende de {basis}."
+            texts[lang] = f"{head}: no se puede decidir todavía. Depende de {basis}."
     return texts
 
 
@@ -330,9 +358,147 @@ def _missing(resolution: Resolution, compiled: Compiled) -> tuple[str | int, ...
 
 
 def _violation(resolution: Resolution, values: Sequence[Truth]) -> bool | None:
+    """Whether the conduct the outcome forbids happened (or the required conduct did not):
+    true when a rule giving the outcome in every world says so, false when every rule that
+    could give it says not, otherwise unknown (it turns on a fact or question)."""
     if resolution.outcome in ("indeterminate", None, "permitted"):
         return False if resolution.outcome == "permitted" else None
-    for verdict in resolution.cited:
-        if verdict.exception is None and verdict.rule.violation is not None:
-            return verdict.rule.violation(values)
-    return None
+    cited = {v.rule.rule.id for v in resolution.cited}
+    found: bool | None = False
+    for verdict in resolution.speaking:
+        rule = verdict.rule
+        if verdict.outcome != resolution.outcome or verdict.exception or rule.violation is None:
+            continue
+        truth = rule.violation(values)
+        if truth and rule.rule.id in cited:
+            return True
+        if truth is not False:
+            found = None
+    if found is False and not any(
+        v.rule.violation for v in resolution.speaking if v.outcome == resolution.outcome
+    ):
+        return None  # no rule says what breaking it looks like
+    return found
+
+
+# -- engaged, rules ruled out, and what would decide ------------------------------------------
+
+
+def subject_given(paths: Sequence[str]) -> Callable[[dict[str, Any]], bool]:
+    """Whether a situation gives any of ``paths`` (an object or a list: any of its fields),
+    as given: ``unknown`` raises the subject as much as a value does, and no default applies."""
+    splits = [path.replace("[]", "").split(".") for path in paths]
+
+    def given(situation: dict[str, Any]) -> bool:
+        return any(_given(situation, parts) for parts in splits)
+
+    return given
+
+
+def _given(value: Any, parts: Sequence[str]) -> bool:
+    if isinstance(value, list):
+        return any(_given(item, parts) for item in value) if parts else True
+    if not parts:
+        if isinstance(value, dict):
+            return any(v is not None for v in value.values())
+        return value is not None
+    if not isinstance(value, dict):
+        return False
+    return _given(value.get(parts[0]), parts[1:])
+
+
+@dataclass(frozen=True)
+class RuledOut:
+    """A rule in force whose condition the given facts make false: ``render`` names them."""
+
+    rule: str
+    cites: tuple[str, ...]
+    because: tuple[Part, ...]
+    indices: tuple[int, ...]  # the facts ``because`` names (``Compiled.facts`` numbers)
+
+    def render(self, situation: dict[str, Any]) -> NotApplicable:
+        parts = tuple(dict.fromkeys(part(situation) for part in self.because))
+        return NotApplicable(self.rule, self.cites, parts)
+
+
+def ruled_out(
+    compiled: Compiled, rule: CompiledRule, values: Sequence[Truth], readings: dict[str, Reading]
+) -> RuledOut:
+    """``rule``, whose condition is false for ``values``, and the facts that make it so."""
+    named = [
+        describer(compiled.atoms[i], values[i], readings)
+        for i in falsifying(rule.condition, values)
+    ]
+    verdict = Verdict(rule, rule.rule.outcome, None)
+    return RuledOut(
+        rule.rule.id,
+        _cites(compiled, (verdict,)),
+        tuple(part for part, _ in named),
+        tuple(dict.fromkeys(compiled.fact_index[p] for _, paths in named for p in paths)),
+    )
+
+
+def falsifying(node: Indexed, values: Sequence[Truth], want: bool = False) -> list[int]:
+    """The atoms that give ``node`` the truth ``want`` (it has it): for a false 'and' its first
+    false part, for a false 'or' every part; 'not' asks the opposite of its part."""
+    if node.op == "atom":
+        return [node.atom]
+    if node.op == "not":
+        return falsifying(node.children[0], values, not want)
+    if (node.op == "and") == want:
+        return [i for child in node.children for i in falsifying(child, values, want)]
+    for child in node.children:
+        if child.holds(values) is want:
+            return falsifying(child, values, want)
+    return []
+
+
+def if_then_entry(
+    pair: Pair, variable: Variable, choice: int, outcome: str | None, questions: dict[str, Any]
+) -> IfThen:
+    """One "If ..., then ..." line: the variable's ``choice``-th value and its outcome."""
+    if variable.kind == "question":
+        answer = variable.labels[choice]
+        asked = questions[variable.name]
+        given: tuple[tuple[str, Any], ...] = ((f"question:{variable.name}", answer),)
+        conditions = {
+            "en": f"the answer to “{asked.question.en}” is “{asked.answer_labels[answer].en}”",
+            "es": f"la respuesta a “{asked.question.es}” es “{asked.answer_labels[answer].es}”",
+        }
+    else:
+        values: list[Any] = [_typed(v) for v in variable.labels[choice].split(" | ")]
+        given = ((variable.name, values[0] if len(values) == 1 else values),)
+        conditions = {
+            lang: f"{label(variable.name, lang)}: "
+            + _OR[lang].join(_value_words(variable.name, v, lang) for v in values)
+            for lang in ("en", "es")
+        }
+    return IfThen(given, outcome, _then_text(pair, outcome, conditions))
+
+
+_OR = {"en": " or ", "es": " o "}
+_YES_NO = {True: {"en": "yes", "es": "sí"}, False: {"en": "no", "es": "no"}}
+
+
+def _typed(text: str) -> Any:
+    return {"true": True, "false": False}.get(text, text)
+
+
+def _value_words(path: str, value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return _YES_NO[value][lang]
+    key = f"{path}={value}"
+    found = label(key, lang)
+    return str(value) if found == key else found
+
+
+def _then_text(pair: Pair, outcome: str | None, conditions: dict[str, str]) -> dict[str, str]:
+    texts: dict[str, str] = {}
+    for lang in ("en", "es"):
+        if outcome is None:
+            then = "this does not apply" if lang == "en" else "esto no aplica"
+        else:
+            then = f"{label(pair.actor, lang)} {label(outcome, lang)} {label(pair.name, lang)}"
+        lead = "If" if lang == "en" else "Si"
+        texts[lang] = f"{lead} {conditions[lang]}: {then}."
+    return texts

@@ -14,7 +14,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from . import _yaml
+from . import _yaml, contract
 from .conditions import ConditionError, Node, Parser, TermError
 from .errors import Location, PolicyError
 from .vocab import ACTIONS, CONFIDENCE, LEVELS, OUTCOMES
@@ -69,6 +69,7 @@ class Exception_:
     outcome: str
     label: Text
     plain: Text
+    permission: str | None = None  # for a ``permitted`` outcome: ``grant`` or ``floor``
 
 
 @dataclass(frozen=True)
@@ -77,6 +78,16 @@ class Reading:
 
     about: str
     reading: str
+
+
+@dataclass(frozen=True)
+class Presumption:
+    """A fact the law presumes on one (actor, action) until the situation says otherwise:
+    every rule on that pair reads the unknown fact as ``value`` (CONTRACT.md, Presumptions)."""
+
+    fact: str
+    value: object
+    label: Text  # what would rebut it: "unless the force is lawful"
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,9 @@ class Rule:
     changes_if: Text | None
     readings: tuple[Reading, ...]
     where: Location
+    subject: tuple[str, ...] = ()  # the facts that raise the duty's subject (``engaged``)
+    permission: str | None = None  # for a ``permitted`` outcome: ``grant`` or ``floor``
+    presumes: Presumption | None = None
     source: dict[str, Any] = field(default_factory=dict, compare=False)  # the conditions as written
 
     @property
@@ -448,7 +462,14 @@ _RULE_KEYS = {
     "changes_if",
     "readings",
     "note",
+    "subject",
+    "permission",
+    "presumes",
 }
+
+#: A permission is a ``grant`` (the law gives it against lower law: express preemption) or a
+#: ``floor`` (this law does not forbid it); only a grant overrides a lower prohibition.
+PERMISSIONS = ("grant", "floor")
 
 
 def _load_rules(
@@ -549,6 +570,9 @@ def _rule(
         if isinstance(r, dict)
     ]
     start, end = _in_force(reader, data, instrument.in_force_from)
+    permission = _permission(reader, data, outcome)
+    subject = _subject(reader, data, line)
+    presumes = _presumption(reader, data) if isinstance(data, dict) and "presumes" in data else None
     if len(reader.problems) > before or when is None or plain is None:
         return None
     return Rule(
@@ -567,13 +591,17 @@ def _rule(
         changes_if=changes_if,
         readings=tuple(readings),
         where=reader.at(line),
+        subject=subject,
+        permission=permission,
+        presumes=presumes,
         source={k: _yaml.plain(data[k]) for k in ("when", "unless", "violation") if k in data},
     )
 
 
 def _exception(reader: _Reader, parser: Parser, data: Any, line: int) -> Exception_ | None:
-    reader.unknown_keys(data, {"id", "when", "outcome", "label", "plain"})
+    reader.unknown_keys(data, {"id", "when", "outcome", "label", "plain", "permission"})
     eid, outcome = reader.require(data, "id"), reader.require(data, "outcome")
+    permission = _permission(reader, data, outcome)
     if outcome is not None and outcome not in OUTCOMES:
         reader.problem(
             _yaml.line_of(data, "outcome"), f"outcome must be one of {', '.join(OUTCOMES)}"
@@ -588,4 +616,57 @@ def _exception(reader: _Reader, parser: Parser, data: Any, line: int) -> Excepti
     if None in (eid, outcome, when, label, plain):
         return None
     assert when is not None and label is not None and plain is not None
-    return Exception_(eid, when, outcome, label, plain)
+    return Exception_(eid, when, outcome, label, plain, permission)
+
+
+def _permission(reader: _Reader, data: Any, outcome: str | None) -> str | None:
+    """``grant`` or ``floor``, which every ``permitted`` outcome must say, and no other has."""
+    found = data.get("permission") if isinstance(data, dict) else None
+    line = _yaml.line_of(data, "permission") if found is not None else _yaml.line_of(data)
+    if outcome == "permitted" and found not in PERMISSIONS:
+        reader.problem(
+            line,
+            "a permitted outcome says 'permission: grant' (the law gives it against lower law)"
+            " or 'permission: floor' (this law only does not forbid it)",
+        )
+    elif outcome != "permitted" and found is not None:
+        reader.problem(line, "only a permitted outcome has a 'permission'")
+    return found if found in PERMISSIONS else None
+
+
+def _subject(reader: _Reader, data: Any, line: int) -> tuple[str, ...]:
+    """The facts that raise the rule's subject: contract paths, an object or list naming all
+    its fields (``force``, ``injuries``)."""
+    found = data.get("subject") if isinstance(data, dict) else None
+    if not isinstance(found, list) or not found:
+        reader.problem(line, "missing 'subject': the facts that raise this duty (force, requests)")
+        return ()
+    paths: list[str] = []
+    for path in found:
+        if contract.field_at(str(path)) is None:
+            reader.problem(
+                _yaml.line_of(data, "subject"), f"subject {path!r} is not a contract fact"
+            )
+        else:
+            paths.append(str(path))
+    return tuple(paths)
+
+
+def _presumption(reader: _Reader, data: dict[str, Any]) -> Presumption | None:
+    found = data["presumes"]
+    reader.unknown_keys(found, {"fact", "value", "label"})
+    fact = reader.require(found, "fact")
+    label = reader.text(found, "label")
+    field = contract.field_at(fact) if fact is not None else None
+    if fact is not None and (field is None or field.kind != "bool"):
+        reader.problem(
+            _yaml.line_of(found, "fact"), f"a presumption is on a true/false fact, not {fact!r}"
+        )
+        return None
+    value = found.get("value") if isinstance(found, dict) else None
+    if not isinstance(value, bool):
+        reader.problem(_yaml.line_of(found), "a presumption's 'value' is true or false")
+        return None
+    if fact is None or label is None:
+        return None
+    return Presumption(fact, value, label)

@@ -10,6 +10,10 @@ A case::
       missing_facts: [location.ownership]   # optional: each must be listed
       open_questions: [p1-streets]          # optional: each must be named by some duty
       conflicts: true                       # optional: a conflict is (true) or is not reported
+      violation: {police/racial_profiling: null}   # optional: each duty's violation
+      engaged: {police/intervene: false}    # optional: whether the situation raises each duty
+      not_applicable: [denver-eo-152/p1-no-staging-on-city-property]  # optional: ruled out
+      law: In re Neagle, 135 U.S. 1 (1890)  # the law a correction rests on, cited
 
 ``run`` returns every case's problems and the rules the cases exercised, which the policy
 check uses to find rules no test exercises.
@@ -35,6 +39,10 @@ _CASE_KEYS = {
     "missing_facts",
     "open_questions",
     "conflicts",
+    "violation",
+    "engaged",
+    "not_applicable",
+    "law",
 }
 
 
@@ -147,4 +155,15 @@ def _check(case: dict[str, Any], decision: Decision) -> list[str]:
             problems.append(f"expected open question {question}; named: {sorted(named)}")
     if "conflicts" in case and bool(decision.conflicts) != bool(case["conflicts"]):
         problems.append(f"expected conflicts: {case['conflicts']}, got {len(decision.conflicts)}")
+    for key in ("violation", "engaged"):
+        for pair, want in (case.get(key) or {}).items():
+            actor, _, action = str(pair).partition("/")
+            duty = decision.duty(actor, action)
+            got = getattr(duty, key) if duty else "absent"
+            if got != want:
+                problems.append(f"{pair}: expected {key} {want}, got {got}")
+    ruled_out = {n.rule for n in decision.not_applicable}
+    for rule in case.get("not_applicable") or []:
+        if rule not in ruled_out:
+            problems.append(f"expected {rule} not to apply; ruled out: {sorted(ruled_out)}")
     return problems

@@ -19,11 +19,16 @@ from .conditions import Truth
 
 @dataclass(frozen=True)
 class Verdict:
-    """What one rule says in a world: its outcome, and the exception that gave it, if any."""
+    """What one rule says in a world: its outcome, and the exception that gave it, if any.
+
+    ``binds`` is false for a permission that is only a floor (this law does not forbid it):
+    it never overrides a lower instrument (CONTRACT.md, Combining instruments).
+    """
 
     rule: CompiledRule
     outcome: str
     exception: str | None
+    binds: bool = True
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,7 @@ class Resolution:
     cited: tuple[Verdict, ...]
     relevant: tuple[Variable, ...]
     conflicts: tuple[tuple[Verdict, Verdict], ...]
+    speaking: tuple[Verdict, ...] = ()  # each rule that speaks in some world, first verdict
 
 
 @dataclass(frozen=True)
@@ -78,6 +84,7 @@ def resolve(
         cited=_cited(summary, outcome),
         relevant=summary.relevant,
         conflicts=_conflicts(summary, determinate=len(outcomes) == 1),
+        speaking=summary.verdicts,
     )
 
 
@@ -225,22 +232,25 @@ def _leaf_or_split(compiled: Compiled, pair: Pair, values: list[Truth]) -> Leaf 
                 return _unknown_variable(compiled, rule.atoms, values)
             if not applies:
                 continue
-            verdict = Verdict(rule, rule.rule.outcome, None)
+            verdict = Verdict(rule, rule.rule.outcome, None, rule.rule.permission != "floor")
             for exception in rule.unless:
                 holds = exception.test(values)
                 if holds is None:
                     return _unknown_variable(compiled, exception.atoms, values)
                 if holds:
-                    verdict = Verdict(rule, exception.exception.outcome, exception.exception.id)
+                    found = exception.exception
+                    verdict = Verdict(rule, found.outcome, found.id, found.permission != "floor")
                     break
             verdicts.append(verdict)
         if verdicts:
             spoken.append(tuple(verdicts))
     if not spoken:
         return Leaf(None, (), (), ())
-    prevailing = spoken[0]
+    # The highest instrument whose outcome binds prevails; a floor above it stands aside.
+    top = next((k for k, group in enumerate(spoken) if group[0].binds), 0)
+    prevailing = spoken[top]
     outcome = prevailing[0].outcome
-    overridden = tuple(v for group in spoken[1:] for v in group if v.outcome != outcome)
+    overridden = tuple(v for group in spoken[top + 1 :] for v in group if v.outcome != outcome)
     return Leaf(outcome, prevailing, tuple(v for group in spoken for v in group), overridden)
 
 

@@ -52,7 +52,7 @@ def test_a_fact_that_is_not_in_the_contract_is_named_with_file_and_line(policy_d
     edit(rules, "    - force.ongoing is true\n", "    - agents.uniform is blue\n")
     (found,) = problems(policy_dir)
     assert found.startswith(
-        f"policies/denver-eo-152/rules.yaml:{line_of(rules, 'action: intervene') + 3}: when:"
+        f"policies/denver-eo-152/rules.yaml:{line_of(rules, 'action: intervene') + 4}: when:"
     )
     assert "'agents.uniform' is not a fact of the contract" in found
 
@@ -109,6 +109,7 @@ def test_a_rule_no_test_exercises_fails_the_check(policy_dir: Path) -> None:
   action: enter_non_public_area
   outcome: prohibited
   cites: ["13-1-403"]
+  subject: [location]
   when:
     - location.kind is courthouse
     - location.area is non_public
@@ -165,7 +166,9 @@ def test_two_contradicting_rules_of_one_instrument_are_found_with_a_witness(
   actor: federal_agents
   action: conceal_identity
   outcome: permitted
+  permission: floor
   cites: [masks]
+  subject: [protest]
   when:
     - protest.present is true
     - activities has any of [detention]
@@ -196,3 +199,63 @@ def test_rules_that_never_overlap_are_not_contradictions() -> None:
     # the two rules read the same facts but can never both apply.
     report = check()
     assert not [w for _, w in report.problems if "contradict" in w]
+
+
+def test_a_permission_not_marked_grant_or_floor_is_refused(policy_dir: Path) -> None:
+    # CONTRACT.md, Combining instruments: only a grant (express preemption, 8 U.S.C. §1373)
+    # overrides a lower prohibition, so every permission must say which it is.
+    rules = policy_dir / "us-8-usc-1373" / "rules.yaml"
+    edit(rules, "  permission: grant\n", "")
+    (found,) = problems(policy_dir)
+    assert found.startswith("policies/us-8-usc-1373/rules.yaml:1: a permitted outcome says")
+    assert "'permission: grant'" in found and "'permission: floor'" in found
+
+
+def test_a_permission_on_an_outcome_that_is_not_permitted_is_refused(policy_dir: Path) -> None:
+    rules = policy_dir / "denver-eo-152" / "rules.yaml"
+    edit(rules, "  outcome: required\n", "  outcome: required\n  permission: floor\n")
+    (found,) = problems(policy_dir)
+    assert "only a permitted outcome has a 'permission'" in found
+
+
+def test_a_rule_without_a_subject_is_refused(policy_dir: Path) -> None:
+    rules = policy_dir / "denver-eo-152" / "rules.yaml"
+    edit(rules, "  subject: [force]\n", "")
+    (found,) = problems(policy_dir)
+    assert found.startswith(f"policies/denver-eo-152/rules.yaml:{line_of(rules, 'id: p7-')}")
+    assert "missing 'subject'" in found
+
+
+def test_a_rule_whose_outcome_depends_on_the_conduct_is_refused(policy_dir: Path) -> None:
+    # CONTRACT.md, standing rules: "police must not profile by race" is prohibited whether or
+    # not profiling happened; whether it did is the violation, never part of the condition.
+    rules = policy_dir / "denver-eo-152" / "rules.yaml"
+    edit(
+        rules,
+        "  subject: [profiling]\n  when: []\n",
+        "  subject: [profiling]\n  when: racial_profiling_alleged\n",
+    )
+    report = check(policy_dir)
+    (found,) = [f"{where}: {what}" for where, what in report.problems if "conduct" in what]
+    assert found.startswith(
+        f"policies/denver-eo-152/rules.yaml:{line_of(rules, 'id: p10-police')}: rule "
+        "denver-eo-152/p10-police-no-racial-profiling: its condition tests the conduct"
+    )
+    assert "profiling.alleged" in found
+
+
+def test_a_floor_never_overrides_a_lower_prohibition() -> None:
+    # The Fourth Amendment's consent exception only means it does not forbid the entry; the
+    # City's jail provision still does (CONTRACT.md, floors and grants).
+    from eo152.rules import decide
+
+    duty = decide(
+        {
+            "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
+            "activities": ["interview"],
+            "authority": {"kind": "consent"},
+            "location": {"ownership": "city_owned", "kind": "jail", "area": "non_public"},
+        }
+    ).duty("federal_agents", "enter_non_public_area")
+    assert duty is not None and duty.outcome == "prohibited"
+    assert duty.rules == ("denver-drmc-28-250/jail-agents-no-entry-without-judicial-warrant",)

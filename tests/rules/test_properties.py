@@ -36,7 +36,7 @@ from eo152.rules import (
     contract,
     default_engine,
 )
-from eo152.rules.conditions import DEFAULTS
+from eo152.rules.conditions import DEFAULTS, IMPLIED
 from eo152.rules.engine import DENVER
 from eo152.rules.readings import load_readings
 from eo152.rules.vocab import ACTIONS
@@ -200,7 +200,11 @@ def test_a_pair_the_law_does_not_speak_to_stays_silent_whatever_an_unknown_fact_
 
 def _related(hole: str, fact: str) -> bool:
     """Whether learning ``hole`` (a contract path) is learning ``fact``, part of it, or an
-    object or list that holds it."""
+    object or list that holds it; a fact another one implies (``force.kind: none`` settles
+    ``force.excessive``) is learned with it."""
+    implied = {f"{path.rsplit('.', 1)[0]}.{sibling}" for path, (sibling, _, _) in IMPLIED.items()}
+    if hole in implied and fact in IMPLIED:
+        return True
     return any(
         a == b or a.startswith(b + ".") or a.startswith(b + "[]")
         for a, b in ((hole, fact), (fact, hole))

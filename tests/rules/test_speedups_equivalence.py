@@ -210,6 +210,7 @@ def _exhaustive(compiled: Compiled, pair: Pair, values: list[Truth]) -> Resoluti
         cited if outcome is not None else (),
         tuple(relevant),
         tuple(v for k, v in conflicts.items() if everywhere or seen_in[k] == len(leaves)),
+        _unique(v for leaf in leaves for v in leaf.verdicts),
     )
 
 
