@@ -230,6 +230,9 @@ class Engine:
         )
 
     def _new_entry(self, pair: Pair, values: list[Truth], walked: Walked | None) -> _Entry:
+        # The states this pair's search walks: kept across situations by the memo, and in any
+        # case shared by the searches for one situation (its own and its "if ... then" ones).
+        walked = {} if walked is None else walked
         resolution = resolve(self.compiled, pair, values, walked)
         if resolution.outcome is None:
             return _Entry(None, (), (0, 0))
@@ -240,7 +243,7 @@ class Engine:
         return _Entry(template, conflicts, (int(resolution.outcome == "indeterminate"), rank))
 
     def _if_then(
-        self, pair: Pair, resolution: Resolution, values: list[Truth], walked: Walked | None
+        self, pair: Pair, resolution: Resolution, values: list[Truth], walked: Walked
     ) -> tuple[IfThen, ...]:
         """For an undecided pair, what each value of each deciding fact or open question would
         make it, deciding again with that one variable set; values that leave it undecided
