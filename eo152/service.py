@@ -25,6 +25,9 @@ from .rules import (
     jsontext,
 )
 from .rules.contract import MAX_INPUT_BYTES, collect_errors
+from .rules.decision import NotApplicable
+from .rules.explain import subject_given
+from .rules.policy import Rule
 
 
 def parse_json(data: bytes | str) -> Any:
@@ -139,3 +142,17 @@ def to_json(result: Decision | list[Decision], indent: int | None = None) -> byt
     if isinstance(result, list):
         return b"".join(jsontext.array([d.json_parts(indent) for d in result], indent))
     return result.to_json(indent)
+
+
+def raised_not_applicable(
+    decision: Decision, readings_path: str | Path | None = None
+) -> list[tuple[NotApplicable, Rule]]:
+    """The rules a given fact ruled out whose subject the situation raised, each with its rule:
+    what a front end shows as "does not apply" (the staging ban beside a question about
+    staging; not the aid rule of a situation that never mentioned injuries)."""
+    rules = {rule.id: rule for rule in engine_for(readings_path).policy.rules}
+    return [
+        (ruled, rules[ruled.rule])
+        for ruled in decision.not_applicable
+        if subject_given(rules[ruled.rule].subject)(decision.situation)
+    ]

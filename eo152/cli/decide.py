@@ -11,10 +11,11 @@ from rich.panel import Panel
 
 from ..rules import Decision, Duty, InvalidSituation, PolicyError
 from ..rules.vocabulary import label
-from ..service import decide_all, parse_json, to_json
+from ..service import decide_all, parse_json, raised_not_applicable, to_json
 from ._output import console, fail
 
-_HEADINGS = {
+#: The CLI's own words, in English and Spanish (the policy's sentences carry their own).
+_WORDS = {
     "required": ("Must do", "Debe hacer"),
     "prohibited": ("Must not", "No debe"),
     "permitted": ("May", "Puede"),
@@ -22,6 +23,19 @@ _HEADINGS = {
         "Not decided yet: depends on facts or open questions",
         "No se puede decidir todavía: depende de hechos o de cuestiones abiertas",
     ),
+    "decision": ("Decision", "Decisión"),
+    "for": ("for", "para"),
+    "law_in_force": ("law in force", "ley vigente"),
+    "now": ("now", "ahora"),
+    "because": ("because", "porque"),
+    "conflict": ("Conflict", "Conflicto"),
+    "over": ("over", "sobre"),
+    "not_applicable": ("Does not apply here", "No aplica aquí"),
+    "keep_in_mind": (
+        "Also keep in mind (this situation does not raise these)",
+        "Tenga en cuenta también (esta situación no las plantea)",
+    ),
+    "missing": ("Facts that would decide more", "Hechos que decidirían más"),
 }
 _STYLE = {
     "required": "bold green",
@@ -29,6 +43,11 @@ _STYLE = {
     "permitted": "cyan",
     "indeterminate": "yellow",
 }
+_OUTCOMES = ("required", "prohibited", "permitted", "indeterminate")
+
+
+def _word(key: str, lang: str) -> str:
+    return _WORDS[key][0 if lang == "en" else 1]
 
 
 def decide(
@@ -55,7 +74,7 @@ def decide(
         sys.stdout.write(to_json(result, indent=2).decode() + "\n")
         return
     for decision in result if isinstance(result, list) else [result]:
-        _show(decision, lang)
+        _show(decision, lang, readings)
 
 
 def _read(file: str) -> bytes:
@@ -68,39 +87,68 @@ def _read(file: str) -> bytes:
         fail(f"cannot read {file}: {error.strerror or error}")
 
 
-def _show(decision: Decision, lang: str) -> None:
+def _show(decision: Decision, lang: str, readings: Path | None) -> None:
+    """Engaged duties first, by outcome, undecided ones with their "If ..." lines; then the
+    rules the situation raised and ruled out; the rest folded under "also keep in mind"."""
     situation_id = decision.situation.get("id")
-    title = f"Decision{' for ' + escape(str(situation_id)) if situation_id else ''}"
-    when = "now" if decision.as_of_source == "now" else decision.as_of
-    console.print(Panel.fit(f"[bold]{title}[/]\nlaw in force {escape(when)}", border_style="blue"))
-    for outcome in ("required", "prohibited", "permitted", "indeterminate"):
-        duties = [d for d in decision.duties if d.outcome == outcome]
-        if not duties:
-            continue
-        heading = _HEADINGS[outcome][0 if lang == "en" else 1]
-        console.print(f"\n[{_STYLE[outcome]}]{heading}[/]")
+    title = _word("decision", lang)
+    if situation_id:
+        title += f" {_word('for', lang)} {escape(str(situation_id))}"
+    when = _word("now", lang) if decision.as_of_source == "now" else decision.as_of
+    console.print(
+        Panel.fit(
+            f"[bold]{title}[/]\n{_word('law_in_force', lang)} {escape(when)}", border_style="blue"
+        )
+    )
+    engaged = [d for d in decision.duties if d.engaged]
+    for outcome in _OUTCOMES:
+        duties = [d for d in engaged if d.outcome == outcome]
+        if duties:
+            console.print(f"\n[{_STYLE[outcome]}]{_word(outcome, lang)}[/]")
         for duty in duties:
-            _duty(duty, lang, brief=outcome == "indeterminate")
+            _duty(duty, lang)
+    ruled_out = raised_not_applicable(decision, readings)
+    if ruled_out:
+        console.print(f"\n[dim bold]{_word('not_applicable', lang)}[/]")
+    for ruled, rule in ruled_out:
+        what = escape(f"{label(rule.actor, lang)}: {label(rule.pair, lang)}")
+        reasons = escape("; ".join(ruled.because))
+        cites = escape(", ".join(ruled.cites))
+        console.print(f"  • {what} [dim]({cites}): {reasons}[/]", highlight=False)
     for conflict in decision.conflicts:
         console.print(
-            f"\n[magenta]Conflict:[/] {escape(conflict.basis)}: {conflict.prevailing[1]} "
-            f"({conflict.prevailing[2]}) over {conflict.overridden[1]} ({conflict.overridden[2]})"
+            f"\n[magenta]{_word('conflict', lang)}:[/] {escape(conflict.basis)}: "
+            f"{conflict.prevailing[1]} ({conflict.prevailing[2]}) {_word('over', lang)} "
+            f"{conflict.overridden[1]} ({conflict.overridden[2]})"
         )
-    if decision.missing_facts:
-        facts = ", ".join(label(f, lang) for f in decision.missing_facts)
-        console.print(f"\n[yellow]Facts that would decide more:[/] {escape(facts)}")
+    missing = list(dict.fromkeys(f for d in engaged for f in d.missing_facts))
+    if missing:
+        facts = ", ".join(label(f, lang) for f in missing)
+        console.print(f"\n[yellow]{_word('missing', lang)}:[/] {escape(facts)}")
+    rest = [d for d in decision.duties if not d.engaged]
+    if rest:
+        console.print(f"\n[dim bold]{_word('keep_in_mind', lang)}[/]")
+    for duty in rest:
+        console.print(f"  [dim]• {escape(_title(duty, lang))}: {label(duty.outcome, lang)}[/]")
 
 
-def _duty(duty: Duty, lang: str, brief: bool) -> None:
-    action = label(f"{duty.actor}/{duty.action}", lang)
-    actor = label(duty.actor, lang)
+def _title(duty: Duty, lang: str) -> str:
+    return f"{label(duty.actor, lang)}: {label(f'{duty.actor}/{duty.action}', lang)}"
+
+
+def _duty(duty: Duty, lang: str) -> None:
     console.print(
-        f"  • [bold]{escape(actor)}: {escape(action)}[/]  [dim]{escape(', '.join(duty.cites))}[/]"
+        f"  • [bold]{escape(_title(duty, lang))}[/]  [dim]{escape(', '.join(duty.cites))}[/]"
     )
-    console.print(f"    {escape(duty.plain[lang])}", highlight=False)
-    if brief:
+    if duty.outcome == "indeterminate":
+        for line in duty.if_then:
+            console.print(f"    {escape(line.plain[lang])}", highlight=False)
+        if not duty.if_then:
+            console.print(f"    {escape(duty.plain[lang])}", highlight=False)
         return
+    console.print(f"    {escape(duty.plain[lang])}", highlight=False)
     if duty.changes_if:
         console.print(f"    [dim]{escape(duty.changes_if[lang])}[/]", highlight=False)
     if duty.because:
-        console.print(f"    [dim]because: {escape('; '.join(duty.because))}[/]", highlight=False)
+        reasons = escape("; ".join(duty.because))
+        console.print(f"    [dim]{_word('because', lang)}: {reasons}[/]", highlight=False)

@@ -37,6 +37,51 @@ def test_decide_prints_spanish_on_request() -> None:
     assert "No debe" in run.stdout and "propiedad de la Ciudad" in run.stdout
 
 
+def test_spanish_output_has_no_english_headings() -> None:
+    run = eo152("decide", "--lang", "es", str(EXAMPLE))
+    assert run.returncode == 0
+    for english in ("Decision", "law in force", "because:", "Must not", "Also keep in mind"):
+        assert english not in run.stdout
+    assert "Decisión" in run.stdout and "ley vigente" in run.stdout and "porque:" in run.stdout
+
+
+STAGING = {
+    "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
+    "activities": ["staging"],
+    "authority": {"kind": "administrative_warrant", "form": "I-205"},
+    "location": {"ownership": "city_owned", "kind": "parking_lot"},
+}
+
+
+def test_a_staging_situation_leads_with_what_it_raises_and_folds_force_and_aid() -> None:
+    run = eo152("decide", "-", stdin=json.dumps(STAGING))
+    assert run.returncode == 0, run.stderr
+    out = " ".join(run.stdout.split())
+    folded = out.index("Also keep in mind")
+    assert out.index("Must not") < out.index("use City property") < folded
+    undecided = out[out.index("Not decided yet") : out.index("Does not apply here")]
+    for raised_by_force_or_aid in ("intervene", "give aid", "detain a federal agent"):
+        assert raised_by_force_or_aid not in undecided
+        assert raised_by_force_or_aid in out[folded:]
+
+
+def test_an_undecided_duty_prints_what_each_value_would_make_it() -> None:
+    situation = dict(STAGING, location={"kind": "parking_lot"})
+    run = eo152("decide", "-", stdin=json.dumps(situation))
+    assert run.returncode == 0, run.stderr
+    out = " ".join(run.stdout.split())
+    assert "If who owns or controls the place: private" in out
+    assert "this does not apply" in out
+
+
+def test_a_ruled_out_rule_the_situation_raised_says_why() -> None:
+    situation = dict(STAGING, location={"ownership": "private", "kind": "business"})
+    run = eo152("decide", "-", stdin=json.dumps(situation))
+    out = " ".join(run.stdout.split())
+    assert "Does not apply here" in out
+    assert "(EO 152 P1): location.ownership = private" in out
+
+
 def test_decide_json_prints_the_contract_decision() -> None:
     run = eo152("decide", "--json", "-", stdin=EXAMPLE.read_text())
     decision = json.loads(run.stdout)
