@@ -6,8 +6,8 @@
    same mix before; (a') the same engine kind, warm from *other* situations, deciding
    situations it has never seen; (b) (a) plus ``to_dict()`` and ``json.dumps``; (d) end to
    end, a situation dict to the JSON bytes the API sends: (a) plus ``Decision.to_json()``
-   (the situation hash included), and (d') the same for (a'); (c) cold: ``engine.memoize =
-   False``, so every decision resolves from scratch.
+   (the situation hash included), and (d') the same for (a'); (c) cold: ``engine.memo =
+   None``, so every decision resolves from scratch.
 2. The toy rule of ``rules-anchors.md`` §3.2 in eo152 and in its peers (``peers.py``), each
    passing the same legal test table before it is timed; their repeats are interleaved.
 
@@ -130,7 +130,7 @@ def full_policy(args: argparse.Namespace) -> list[Figure]:
     ]
 
     cold = Engine.load()
-    cold.memoize = False
+    cold.memo = None
     sample = mix[: args.cold]
     figures.append(
         Figure(

@@ -64,7 +64,8 @@ class Contender:
 
 def ours(memoize: bool = True) -> Contender:
     engine = Engine.load(TOY_POLICY)
-    engine.memoize = memoize
+    if not memoize:
+        engine.memo = None
 
     def allowed(decision: Decision) -> bool:
         duty = decision.duty("federal_agents", "enter_non_public_area")

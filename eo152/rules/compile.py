@@ -37,9 +37,13 @@ AtomTest = Callable[[Sequence[Any]], Truth]
 _DAYS_KEPT = 2048
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Variable:
-    """A fact, list atom or open question; each entry of ``domain`` sets the truth of ``atoms``."""
+    """A fact, list atom or open question; each entry of ``domain`` sets the truth of ``atoms``.
+
+    One object per variable of a policy: it compares (and hashes) by identity, cheaply, as the
+    search keys its tables by variables.
+    """
 
     kind: str  # "fact", "atom" or "question"
     name: str  # contract path, or question id
@@ -74,9 +78,11 @@ class CompiledRule:
     unless: tuple[CompiledException, ...]
     violation: Closure | None
     condition: Indexed  # ``when`` as a tree, for ``because``
+    # The truths of every atom of the condition and the exceptions: all the rule's state reads.
+    truths: Callable[[Sequence[Truth]], tuple[Truth, ...]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Pair:
     """Everything the law in force says about one (actor, action): instruments, highest first.
 
@@ -89,9 +95,12 @@ class Pair:
     action: str
     groups: tuple[tuple[str, tuple[CompiledRule, ...]], ...]
     atoms: tuple[int, ...]
-    presumptions: tuple[Presumption, ...] = ()
-    presumed: tuple[tuple[int, bool], ...] = ()
-    subject: tuple[str, ...] = ()
+    presumptions: tuple[Presumption, ...]
+    presumed: tuple[tuple[int, bool], ...]
+    subject: tuple[str, ...]
+    #: The truths of every atom the pair's duty reads (conditions, exceptions and violation
+    #: tests): its resolution and its template are a function of these.
+    reads: Callable[[Sequence[Truth]], tuple[Truth, ...]]
 
     @property
     def name(self) -> str:
@@ -110,6 +119,14 @@ class Pair:
             if found[index] is None:
                 found[index] = truth
         return found
+
+
+@dataclass(frozen=True, eq=False)
+class Plan:
+    """The law in force over one period: its pairs, and its instruments with their versions."""
+
+    pairs: tuple[Pair, ...]
+    instruments: tuple[tuple[str, str], ...]
 
 
 class Compiled:
@@ -142,8 +159,8 @@ class Compiled:
         self.boundaries = sorted(
             {r.in_force_from for r in policy.rules} | {r.in_force_until for r in policy.rules}
         )
-        self._plans: dict[frozenset[str], tuple[Pair, ...]] = {}
-        self._plan_of_day: dict[date, tuple[Pair, ...]] = {}
+        self._plans: dict[frozenset[str], Plan] = {}
+        self._plan_of_day: dict[date, Plan] = {}
 
     # -- atoms and closures -------------------------------------------------------------
 
@@ -204,13 +221,15 @@ class Compiled:
             CompiledException(e, self.closure(e.when), self.atoms_in(e.when), self.indexed(e.when))
             for e in rule.unless
         )
+        atoms = self.atoms_in(rule.when)
         return CompiledRule(
             rule=rule,
             when=self.closure(rule.when),
-            atoms=self.atoms_in(rule.when),
+            atoms=atoms,
             unless=unless,
             violation=self.closure(rule.violation) if rule.violation is not None else None,
             condition=self.indexed(rule.when),
+            truths=tuple_getter(sorted({*atoms, *(i for e in unless for i in e.atoms)})),
         )
 
     # -- variables ----------------------------------------------------------------------
@@ -261,7 +280,7 @@ class Compiled:
 
     # -- plans per period in force -------------------------------------------------------
 
-    def plan(self, day: date) -> tuple[Pair, ...]:
+    def plan(self, day: date) -> Plan:
         """The pairs of the law in force on ``day`` (one plan per distinct set of rules)."""
         plan = self._plan_of_day.get(day)
         if plan is None:
@@ -270,7 +289,7 @@ class Compiled:
             plan = self._plan_of_day[day] = self._plan_in_force(day)
         return plan
 
-    def _plan_in_force(self, day: date) -> tuple[Pair, ...]:
+    def _plan_in_force(self, day: date) -> Plan:
         active = frozenset(
             r.rule.id for r in self.rules if r.rule.in_force_from <= day <= r.rule.in_force_until
         )
@@ -279,7 +298,7 @@ class Compiled:
             plan = self._plans[active] = self._build(active)
         return plan
 
-    def _build(self, active: frozenset[str]) -> tuple[Pair, ...]:
+    def _build(self, active: frozenset[str]) -> Plan:
         pairs: dict[str, dict[str, list[CompiledRule]]] = {}
         for compiled in self.rules:
             if compiled.rule.id in active:
@@ -304,8 +323,23 @@ class Compiled:
                 if atom.kind == "value" and atom.path == p.fact
             )
             subject = tuple(dict.fromkeys(path for r in rules for path in r.subject))
-            built.append(Pair(actor, action, groups, tuple(atoms), presumptions, presumed, subject))
-        return tuple(built)
+            violations = [r.violation for r in rules if r.violation is not None]
+            reads = sorted({*atoms, *(i for node in violations for i in self.atoms_in(node))})
+            built.append(
+                Pair(
+                    actor,
+                    action,
+                    groups,
+                    tuple(atoms),
+                    presumptions,
+                    presumed,
+                    subject,
+                    tuple_getter(reads),
+                )
+            )
+        ids = sorted({r.rule.instrument for r in self.rules if r.rule.id in active})
+        versions = {i.id: i.version for i in self.policy.instruments}
+        return Plan(tuple(built), tuple((i, versions[i]) for i in ids))
 
 
 def tuple_getter(indices: Sequence[int]) -> Callable[[Sequence[Any]], tuple[Any, ...]]:

@@ -1,52 +1,39 @@
 """The engine: a compiled policy (and a deployment's readings) turning situations into decisions.
 
-``Engine.decide`` validates the situation, evaluates every atom once, and resolves each
-(actor, action) the law in force speaks to. Resolutions are memoized on the truth values of
-the atoms a pair's rules read: deciding is a pure function of those, so two situations that
-agree on them share the work of splitting on unknowns (see ``docs/architecture.md``). The
-explanation is still written from each situation's own facts; a duty is memoized on the
-values of the facts it names. ``memoize = False`` turns every memo off (the plain path the
-equivalence tests compare against).
+``Engine.decide`` reads as CONTRACT.md's "Decision": validate the situation, take the law in
+force on its day, evaluate every atom once (three values), and for each (actor, action) that
+law speaks to, resolve it (``resolve``: precedence over every way the unknowns could turn out)
+and explain it (``explain``: rules, cites, the facts that made it, sentences, "if ..., then").
+
+``Memo`` is everything an engine remembers across situations, in one object beside that logic:
+deciding is a pure function of the truths of the atoms a pair reads, so situations that agree
+on them share the work (see ``docs/architecture.md``, Memoization). ``engine.memo = None``
+decides every situation from scratch: the plain path the equivalence tests compare against.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
-from operator import attrgetter
 from pathlib import Path
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from .. import __version__
 from . import contract, explain
-from .compile import Compiled, Pair, tuple_getter
+from .compile import Compiled, Pair, Plan, tuple_getter
 from .conditions import Truth
-from .decision import Conflict, Decision, Duty, IfThen, NotApplicable
+from .decision import Conflict, Decision, Duty, NotApplicable
 from .policy import DEFAULT_POLICY_DIR, Instrument, Policy, load_policy
 from .readings import Reading, load_readings
-from .resolve import Resolution, Verdict, Walked, resolve
+from .resolve import Verdict, Walk, resolve
 from .vocab import URGENCY
 
 DENVER = ZoneInfo("America/Denver")
 ENGINE = f"eo152 {__version__}"
-_MEMO_LIMIT = 200_000
-_Key = TypeVar("_Key")
-_Value = TypeVar("_Value")
-
-
-def _remembered(table: dict[_Key, _Value], key: _Key, make: Callable[[], _Value]) -> _Value:
-    """``table[key]``, made once; a full table is emptied first, so memory stays bounded."""
-    found = table.get(key)
-    if found is None:
-        if len(table) >= _MEMO_LIMIT:
-            table.clear()
-        found = table[key] = make()
-    return found
-
 
 _LEVEL_WORDS = {
     "federal": "federal law",
@@ -54,60 +41,43 @@ _LEVEL_WORDS = {
     "city_ordinance": "a City ordinance",
     "executive_order": "an executive order",
 }
+_RANK = {name: rank for rank, name in enumerate(URGENCY)}
 
 
 @dataclass(frozen=True)
-class _Entry:
-    """What the law says about one pair for one memo key."""
+class _Said:
+    """What the law in force says about one pair, given the truths the pair reads."""
 
     template: explain.Template | None  # None: the law in force does not speak to the pair
     conflicts: tuple[Conflict, ...]
+    ruled_out: tuple[explain.RuledOut, ...]  # its rules whose condition the facts make false
     order: tuple[int, int]  # where its duty is listed: determinate first, then by urgency
 
 
-class _Step:
-    """One pair of a plan and its memo: entries by the truths of every atom the pair's rules
-    read (conditions, exceptions and violation tests), and the subtrees its search walked."""
-
-    __slots__ = ("entries", "key", "pair", "walked")
-
-    def __init__(self, pair: Pair, atoms: Sequence[int]) -> None:
-        self.pair = pair
-        self.key = tuple_getter(atoms)
-        self.entries: dict[tuple[Truth, ...], _Entry] = {}
-        self.walked: Walked = {}
-
-
 class _Spoken:
-    """What a plan says for one set of truths: the duties' templates in the order duties are
-    listed, the conflicts in plan order, and the duties by the facts the templates read."""
+    """What a plan says for one situation's truths: the duties' templates in the order duties
+    are listed, the conflicts and the rules ruled out in plan order, and which facts of the
+    situation the duties' texts read (their ``key``)."""
 
-    __slots__ = ("conflicts", "duties", "items", "missing", "named", "ruled_out", "templates")
+    __slots__ = ("conflicts", "items", "missing", "named", "ruled_out", "templates")
 
-    def __init__(
-        self,
-        templates: tuple[explain.Template, ...],
-        conflicts: tuple[Conflict, ...],
-        ruled_out: tuple[explain.RuledOut, ...],
-        compiled: Compiled,
-    ) -> None:
-        self.templates = templates
-        self.conflicts = conflicts
-        self.ruled_out = ruled_out
-        indices = [t.indices for t in templates] + [r.indices for r in ruled_out]
+    def __init__(self, said: Sequence[_Said], compiled: Compiled) -> None:
+        ordered = sorted((s for s in said if s.template is not None), key=lambda s: s.order)
+        self.templates = tuple(s.template for s in ordered if s.template is not None)
+        self.conflicts = tuple(c for s in said for c in s.conflicts)
+        self.ruled_out = tuple(r for s in said for r in s.ruled_out)
+        indices = [t.indices for t in self.templates] + [r.indices for r in self.ruled_out]
         self.named = tuple_getter(sorted({i for found in indices for i in found}))
         # The ``some`` atoms whose items the templates list: several templates often list the
         # same one, and its items are looked into once per situation for all of them.
-        self.items = tuple(sorted({i for t in templates for i in t.items}))
+        self.items = tuple(sorted({i for t in self.templates for i in t.items}))
         self.missing = tuple(compiled.items_missing[i] for i in self.items)
-        self.duties: dict[tuple[Any, ...], _Written] = {}
 
     def lists(self, facts: Sequence[Any]) -> explain.Lists:
         return dict(zip(self.items, [missing(facts) for missing in self.missing], strict=True))
 
     def key(self, facts: Sequence[Any], lists: explain.Lists) -> tuple[Any, ...]:
-        """What the duties read beyond the truths: named facts and lists' unknown fields (the
-        templates' keys are parts of it)."""
+        """What the duties read beyond the truths: named facts and lists' unknown fields."""
         if not self.items:
             return self.named(facts)
         return (self.named(facts), tuple(lists.values()))
@@ -117,30 +87,15 @@ class _Spoken:
 _Written = tuple[tuple[Duty, ...], tuple[NotApplicable, ...]]
 
 
-class _Plan:
-    """A plan of the law in force, its steps, and what it says by the truths of all atoms:
-    situations that agree on every truth (the common case) skip the steps' memos."""
-
-    __slots__ = ("in_force", "spoken", "steps")
-
-    def __init__(self, steps: tuple[_Step, ...], in_force: tuple[tuple[str, str], ...]) -> None:
-        self.steps = steps
-        self.in_force = in_force  # the instruments with a rule in the plan, and their versions
-        self.spoken: dict[tuple[Truth, ...], _Spoken] = {}
-
-
 class Engine:
     def __init__(self, policy: Policy, readings: dict[str, Reading] | None = None) -> None:
         self.policy = policy
         self.readings = readings or {}
         self.answers = {qid: r.answer for qid, r in self.readings.items()}
         self.compiled = Compiled(policy)
-        self.memoize = True
+        self.memo: Memo | None = Memo()
         self._read = self.compiled.reader(self.answers)
         self._tests = self.compiled.tests(self.answers)
-        self._plans: dict[int, _Plan] = {}
-        self._plan_of_day: dict[date, _Plan] = {}
-        self._duties: dict[tuple[explain.Template, tuple[Any, ...], bool], Duty] = {}
         self._instruments = {i.id: i for i in policy.instruments}
         self._readings = [r.as_dict() for r in self.readings.values()]
 
@@ -161,14 +116,14 @@ class Engine:
         if not validated:
             contract.validate(situation)
         day, as_of, source = _moment(situation.get("at"))
-        plan = self._plan(day)
+        plan = self.compiled.plan(day)
         facts = self._read(situation)
-        values = [test(facts) for test in self._tests]
-        spoken = self._spoken(plan, values)
+        truths = [test(facts) for test in self._tests]
+        spoken = self._spoken(plan, truths)
         duties, ruled_out = self._written(spoken, facts, situation)
         return Decision(
             engine=ENGINE,
-            instruments=[{"id": i, "version": v} for i, v in plan.in_force],
+            instruments=[{"id": i, "version": v} for i, v in plan.instruments],
             situation=situation,
             duties=list(duties),
             not_applicable=list(ruled_out),
@@ -178,129 +133,71 @@ class Engine:
             readings=list(map(dict, self._readings)),
         )
 
-    def _plan(self, day: date) -> _Plan:
-        return _remembered(self._plan_of_day, day, lambda: self._plan_of(self.compiled.plan(day)))
-
-    def _plan_of(self, plan: tuple[Pair, ...]) -> _Plan:
-        found = self._plans.get(id(plan))
-        if found is None:
-            steps = tuple(_Step(pair, self._key_atoms(pair)) for pair in plan)
-            ids = sorted({r.rule.instrument for p in plan for _, rules in p.groups for r in rules})
-            in_force = tuple((i, self._instruments[i].version) for i in ids)
-            found = self._plans[id(plan)] = _Plan(steps, in_force)
-        return found
-
-    def _key_atoms(self, pair: Pair) -> list[int]:
-        tests = [r.rule.violation for _, rules in pair.groups for r in rules if r.rule.violation]
-        return sorted({*pair.atoms, *(i for node in tests for i in self.compiled.atoms_in(node))})
-
-    def _spoken(self, plan: _Plan, values: list[Truth]) -> _Spoken:
-        if not self.memoize:
-            return self._speak(plan, values)
-        return _remembered(plan.spoken, tuple(values), lambda: self._speak(plan, values))
-
-    def _speak(self, plan: _Plan, values: list[Truth]) -> _Spoken:
-        entries = [self._entry(step, values) for step in plan.steps]
-        ordered = sorted((e for e in entries if e.template is not None), key=_order)
-        return _Spoken(
-            tuple(e.template for e in ordered if e.template is not None),
-            tuple(c for e in entries for c in e.conflicts),
-            self._ruled_out(plan, values),
-            self.compiled,
+    def _spoken(self, plan: Plan, truths: list[Truth]) -> _Spoken:
+        """What the law in force says about every pair it speaks to."""
+        memo = self.memo
+        if memo is None:
+            return _Spoken(
+                [self._said(pair, pair.presume(truths)) for pair in plan.pairs], self.compiled
+            )
+        return memo.remember(
+            memo.spoken,
+            (plan, tuple(truths)),
+            lambda: _Spoken(
+                [self._said_again(memo, pair, truths) for pair in plan.pairs], self.compiled
+            ),
         )
 
-    def _ruled_out(self, plan: _Plan, values: list[Truth]) -> tuple[explain.RuledOut, ...]:
-        """The rules in force whose condition the given facts make false."""
-        found = []
-        for step in plan.steps:
-            presumed = step.pair.presume(values)
-            for rule in step.pair.rules:
-                if rule.when(presumed) is False:
-                    found.append(explain.ruled_out(self.compiled, rule, presumed, self.readings))
-        return tuple(found)
-
-    def _entry(self, step: _Step, values: list[Truth]) -> _Entry:
-        values = step.pair.presume(values)
-        if not self.memoize:
-            return self._new_entry(step.pair, values, None)
-        if len(step.walked) >= _MEMO_LIMIT:
-            step.walked.clear()
-        return _remembered(
-            step.entries, step.key(values), lambda: self._new_entry(step.pair, values, step.walked)
+    def _said_again(self, memo: Memo, pair: Pair, truths: list[Truth]) -> _Said:
+        presumed = pair.presume(truths)
+        return memo.remember(
+            memo.said,
+            (pair, pair.reads(presumed)),
+            lambda: self._said(pair, presumed, memo.walk(self.compiled, pair)),
         )
 
-    def _new_entry(self, pair: Pair, values: list[Truth], walked: Walked | None) -> _Entry:
-        # The states this pair's search walks: kept across situations by the memo, and in any
-        # case shared by the searches for one situation (its own and its "if ... then" ones).
-        walked = {} if walked is None else walked
-        resolution = resolve(self.compiled, pair, values, walked)
+    def _said(self, pair: Pair, truths: list[Truth], walk: Walk | None = None) -> _Said:
+        """Resolve the pair over every way its unknowns could turn out, then explain it; the
+        truths are as the pair reads them (its presumptions applied)."""
+        ruled_out = tuple(
+            explain.ruled_out(self.compiled, rule, truths, self.readings)
+            for rule in pair.rules
+            if rule.when(truths) is False
+        )
+        resolution = resolve(self.compiled, pair, truths, walk)
         if resolution.outcome is None:
-            return _Entry(None, (), (0, 0))
-        if_then = self._if_then(pair, resolution, values, walked)
-        template = explain.template(self.compiled, pair, resolution, values, self.readings, if_then)
+            return _Said(None, (), ruled_out, (0, 0))
+        template = explain.template(self.compiled, pair, resolution, truths, self.readings)
         conflicts = tuple(self._conflict(pair, high, low) for high, low in resolution.conflicts)
         rank = _RANK.get(pair.name, len(URGENCY))
-        return _Entry(template, conflicts, (int(resolution.outcome == "indeterminate"), rank))
-
-    def _if_then(
-        self, pair: Pair, resolution: Resolution, values: list[Truth], walked: Walked
-    ) -> tuple[IfThen, ...]:
-        """For an undecided pair, what each value of each deciding fact or open question would
-        make it, deciding again with that one variable set; values that leave it undecided
-        are left out (they settle nothing)."""
-        if resolution.outcome != "indeterminate":
-            return ()
-        questions = self.compiled.policy.questions
-        found = []
-        for variable in resolution.relevant:
-            for choice, truths in enumerate(variable.domain):
-                branch = list(values)
-                for index, truth in zip(variable.atoms, truths, strict=True):
-                    branch[index] = truth
-                outcome = resolve(self.compiled, pair, branch, walked).outcome
-                if outcome != "indeterminate":
-                    found.append(explain.if_then_entry(pair, variable, choice, outcome, questions))
-        return tuple(found)
+        return _Said(
+            template, conflicts, ruled_out, (int(resolution.outcome == "indeterminate"), rank)
+        )
 
     def _written(self, spoken: _Spoken, facts: list[Any], situation: dict[str, Any]) -> _Written:
-        """The decision's duties and ruled-out rules: all at once when these facts (and which
-        duties' subjects they raise) were met before."""
+        """The duties and ruled-out rules written from the situation's own facts."""
         engaged = tuple([t.engaged_by(situation) for t in spoken.templates])
-        if not self.memoize:
-            missing = self.compiled.items_missing
+        lists = spoken.lists(facts)
+        memo = self.memo
+        if memo is None:
             return (
                 tuple(
-                    t.render(situation, {i: missing[i](facts) for i in t.items}, on)
+                    t.render(situation, lists, on)
                     for t, on in zip(spoken.templates, engaged, strict=True)
                 ),
                 tuple(r.render(situation) for r in spoken.ruled_out),
             )
-        lists = spoken.lists(facts)
-        return _remembered(
-            spoken.duties,
-            (spoken.key(facts, lists), engaged),
+        return memo.remember(
+            memo.written,
+            (spoken, spoken.key(facts, lists), engaged),
             lambda: (
                 tuple(
-                    self._duty(t, facts, situation, lists, on)
+                    memo.duty(t, facts, situation, lists, on)
                     for t, on in zip(spoken.templates, engaged, strict=True)
                 ),
                 tuple(r.render(situation) for r in spoken.ruled_out),
             ),
         )
-
-    def _duty(
-        self,
-        template: explain.Template,
-        facts: list[Any],
-        situation: dict[str, Any],
-        lists: explain.Lists,
-        engaged: bool,
-    ) -> Duty:
-        """The duty written from the situation's facts; the same facts give the same duty."""
-        if template.duty is not None and engaged:
-            return template.duty
-        key = (template, template.key(facts, lists), engaged)
-        return _remembered(self._duties, key, lambda: template.render(situation, lists, engaged))
 
     def _conflict(self, pair: Pair, high: Verdict, low: Verdict) -> Conflict:
         upper = self._instruments[high.rule.rule.instrument]
@@ -324,8 +221,60 @@ class Engine:
         )
 
 
-_RANK = {name: rank for rank, name in enumerate(URGENCY)}
-_order = attrgetter("order")
+_Key = TypeVar("_Key", bound=Hashable)
+_Value = TypeVar("_Value")
+
+
+class Memo:
+    """What an engine remembers across situations. Every table is bounded: a full one is
+    emptied before it takes another entry.
+
+    - ``spoken``: what a plan says, by the truths of all atoms (most callers repeat situations);
+    - ``said``: what the law says about one pair, by the truths it reads (its presumptions
+      applied): the resolution and the parts of the duty that follow from it;
+    - ``walks``: each pair's search (``resolve.Walk``): a state's summary holds in any situation;
+    - ``written`` and ``duties``: duties as written from the facts their texts name.
+    """
+
+    def __init__(self, limit: int = 200_000) -> None:
+        self.limit = limit
+        self.spoken: dict[tuple[Plan, tuple[Truth, ...]], _Spoken] = {}
+        self.said: dict[tuple[Pair, tuple[Truth, ...]], _Said] = {}
+        self.walks: dict[Pair, Walk] = {}
+        self.written: dict[tuple[_Spoken, tuple[Any, ...], tuple[bool, ...]], _Written] = {}
+        self.duties: dict[tuple[explain.Template, tuple[Any, ...], bool], Duty] = {}
+
+    def remember(self, table: dict[_Key, _Value], key: _Key, make: Callable[[], _Value]) -> _Value:
+        """``table[key]``, made once."""
+        found = table.get(key)
+        if found is None:
+            if len(table) >= self.limit:
+                table.clear()
+            found = table[key] = make()
+        return found
+
+    def walk(self, compiled: Compiled, pair: Pair) -> Walk:
+        found = self.walks.get(pair)
+        if found is None or len(found.summaries) >= self.limit:
+            found = self.walks[pair] = Walk(compiled, pair)
+        return found
+
+    def duty(
+        self,
+        template: explain.Template,
+        facts: list[Any],
+        situation: dict[str, Any],
+        lists: explain.Lists,
+        engaged: bool,
+    ) -> Duty:
+        """The duty written from the situation's facts; the same facts give the same duty."""
+        if template.duty is not None and engaged:
+            return template.duty
+        return self.remember(
+            self.duties,
+            (template, template.key(facts, lists), engaged),
+            lambda: template.render(situation, lists, engaged),
+        )
 
 
 def _moment(at: str | None) -> tuple[date, str, str]:

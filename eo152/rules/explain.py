@@ -97,7 +97,6 @@ def template(
     resolution: Resolution,
     values: Sequence[Truth],
     readings: dict[str, Reading],
-    if_then: tuple[IfThen, ...] = (),
 ) -> Template:
     """Everything the duty of ``pair`` says that ``resolution`` and ``values`` fix: the truths
     of the pair's atoms (presumptions applied) and of its rules' violation tests."""
@@ -127,7 +126,10 @@ def template(
         named=tuple_getter(named),
         missing=missing,
         items=tuple(m for m in missing if not isinstance(m, str)),
-        if_then=if_then,
+        if_then=tuple(
+            if_then_entry(pair, s.variable, s.choice, s.outcome, questions)
+            for s in resolution.settled
+        ),
         engaged_by=subject_given(pair.subject),
     )
     if named or found.items:

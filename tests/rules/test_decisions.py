@@ -168,7 +168,7 @@ def test_every_rule_and_exception_sentence_is_translated() -> None:
 def test_memoized_and_fresh_resolution_give_the_same_decision() -> None:
     engine = default_engine()
     fresh = type(engine)(engine.policy)
-    fresh.memoize = False
+    fresh.memo = None
     for situation in (STAGING, {}, {**STAGING, "location": {"kind": "street"}}):
         assert engine.decide(situation).to_dict() == fresh.decide(situation).to_dict()
 

@@ -577,7 +577,7 @@ def test_a_decision_is_a_function_of_the_situation_alone(situation: Situation) -
     """Deciding again, and deciding without the engine's memo of earlier resolutions, gives
     the same decision, word for word."""
     fresh = Engine(POLICY)
-    fresh.memoize = False
+    fresh.memo = None
     decisions = [ENGINE.decide(situation), ENGINE.decide(situation), fresh.decide(situation)]
     texts = [{k: v for k, v in d.to_dict().items() if k != "as_of"} for d in decisions]
     assert texts[0] == texts[1] == texts[2]
