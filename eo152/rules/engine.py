@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
@@ -74,6 +75,8 @@ class _Spoken:
         self.missing = tuple(compiled.items_missing[i] for i in self.items)
 
     def lists(self, facts: Sequence[Any]) -> explain.Lists:
+        if not self.items:
+            return _NO_LISTS
         return dict(zip(self.items, [missing(facts) for missing in self.missing], strict=True))
 
     def key(self, facts: Sequence[Any], lists: explain.Lists) -> tuple[Any, ...]:
@@ -82,6 +85,8 @@ class _Spoken:
             return self.named(facts)
         return (self.named(facts), tuple(lists.values()))
 
+
+_NO_LISTS: explain.Lists = MappingProxyType({})
 
 #: A decision's duties and the rules its facts ruled out, as written from its facts.
 _Written = tuple[tuple[Duty, ...], tuple[NotApplicable, ...]]

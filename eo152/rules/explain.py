@@ -390,11 +390,23 @@ def subject_given(paths: Sequence[str]) -> Callable[[dict[str, Any]], bool]:
     """Whether a situation gives any of ``paths`` (an object or a list: any of its fields),
     as given: ``unknown`` raises the subject as much as a value does, and no default applies."""
     splits = [path.replace("[]", "").split(".") for path in paths]
+    if all(len(parts) == 1 for parts in splits):
+        # Most duties' subjects are top-level fields; asked of every duty of every situation,
+        # each is then one look-up.
+        keys = [key for (key,) in splits]
+        return lambda situation: any(_given_here(situation.get(key)) for key in keys)
 
     def given(situation: dict[str, Any]) -> bool:
         return any(_given(situation, parts) for parts in splits)
 
     return given
+
+
+def _given_here(value: Any) -> bool:
+    """``_given`` of a top-level field's value."""
+    if isinstance(value, dict):
+        return any(v is not None for v in value.values())
+    return value is not None
 
 
 def _given(value: Any, parts: Sequence[str]) -> bool:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 
 from .compile import Compiled, CompiledRule, Indexed, Pair, Variable
 from .conditions import Truth
@@ -177,10 +179,18 @@ class Walk:
         self.summaries: dict[tuple[_RuleState, ...], _Summary] = {}
 
     def explore(self, values: Sequence[Truth]) -> _Summary:
-        states = tuple([self._rule_state(k, values) for k in range(len(self.rules))])
-        found = self.summaries.get(states)
+        states = []
+        for k, rule in enumerate(self.rules):
+            truths = rule.truths(values)
+            state = self.by_truths[k].get(truths)
+            if state is None:
+                residual, state = _rule_state(rule, values)
+                state = self.by_truths[k][truths] = self.by_residual[k].setdefault(residual, state)
+            states.append(state)
+        key = tuple(states)
+        found = self.summaries.get(key)
         if found is None:
-            found = self.summaries[states] = self._walk(values, states)
+            found = self.summaries[key] = self._walk(values, key)
         return found
 
     def _walk(self, values: Sequence[Truth], states: tuple[_RuleState, ...]) -> _Summary:
@@ -212,16 +222,6 @@ class Walk:
                 if not live.isdisjoint(variable.atoms):
                     return variable
         raise AssertionError("an undecided rule reads no unknown atom")
-
-    def _rule_state(self, k: int, values: Sequence[Truth]) -> _RuleState:
-        rule = self.rules[k]
-        truths = rule.truths(values)
-        found = self.by_truths[k].get(truths)
-        if found is None:
-            residual, state = _rule_state(rule, values)
-            found = self.by_residual[k].setdefault(residual, state)
-            self.by_truths[k][truths] = found
-        return found
 
 
 def _rule_state(rule: CompiledRule, values: Sequence[Truth]) -> tuple[_Residual, _RuleState]:
@@ -297,21 +297,12 @@ def _merge(children: list[_Summary], split: Variable) -> _Summary:
     # With a variable known, a leaf keeps its outcome; the split's values are the children's.
     given = {split: tuple(child.outcomes for child in children)}
     for variable in dict.fromkeys(v for child in children for v in child.given):
-        if variable is split:
-            continue
-        per_child = [child.given.get(variable) for child in children]
-        given[variable] = tuple(
-            _union(
-                child.outcomes if found is None else found[choice]
-                for child, found in zip(children, per_child, strict=True)
-            )
-            for choice in range(len(variable.domain))
-        )
-    outcomes = 0
-    for child in children:
-        outcomes |= child.outcomes
+        if variable is not split:
+            width = len(variable.domain)
+            rows = [child.given.get(variable) or (child.outcomes,) * width for child in children]
+            given[variable] = tuple(reduce(or_, column) for column in zip(*rows, strict=True))
     return _Summary(
-        outcomes=outcomes,
+        outcomes=reduce(or_, (child.outcomes for child in children)),
         agreeing=frozenset.intersection(*(child.agreeing for child in children)),
         verdicts=_unique(v for child in children for v in child.verdicts),
         prevailing=_unique(v for child in children for v in child.prevailing),
@@ -320,13 +311,6 @@ def _merge(children: list[_Summary], split: Variable) -> _Summary:
         everywhere=frozenset.intersection(*(child.everywhere for child in children)),
         given=given,
     )
-
-
-def _union(masks: Iterable[int]) -> int:
-    found = 0
-    for mask in masks:
-        found |= mask
-    return found
 
 
 # -- what the summary of the root says ------------------------------------------------------
