@@ -111,6 +111,7 @@ class Bilingual:
         if not isinstance(value, dict):
             walk.wrong_type(line, key, value, "{en: ..., es: ...}")
             return
+        _refuse_unknown(value, ("en", "es"), walk)
         if not all(_sentence(value.get(language)) for language in ("en", "es")):
             walk.problem(line, f"'{key}' needs a sentence in 'en' and in 'es'")
 

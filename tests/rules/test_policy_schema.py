@@ -88,6 +88,17 @@ def test_a_bilingual_text_without_its_spanish_is_refused(tmp_path: Path, plain: 
     ]
 
 
+def test_a_spanish_text_cut_at_an_unquoted_comma_is_refused(tmp_path: Path) -> None:
+    # In a YAML flow mapping an unquoted comma ends the value: the rest becomes a stray key,
+    # and the Spanish sentence would be shown cut short.
+    text = A_RULE.replace(
+        "plain: {en: Stay calm., es: Mantenga la calma.}",
+        "plain: {en: Stay calm., es: Mantenga la calma, por favor.}",
+    )
+    (problem,) = found(check(tmp_path, text))
+    assert problem.startswith("p/rules.yaml:8: unknown key 'por favor.'")
+
+
 def test_an_exception_in_unless_is_checked_at_its_own_lines(tmp_path: Path) -> None:
     text = A_RULE + textwrap.indent(
         textwrap.dedent(
