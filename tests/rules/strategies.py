@@ -26,7 +26,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from eo152.rules import contract
-from eo152.rules.conditions import DEFAULTS, UNKNOWN_VALUES
+from eo152.rules.conditions import DEFAULTS, IMPLIED, UNKNOWN_VALUES
 from eo152.rules.contract import Field
 from eo152.rules.engine import DENVER
 
@@ -243,6 +243,12 @@ def holes(situation: Situation) -> list[Hole]:
     return found
 
 
+def _implied(path: str, parent: dict[str, Any] | None) -> bool:
+    """Whether a sibling settles the absent fact ``path`` (``conditions.IMPLIED``)."""
+    rule = IMPLIED.get(path)
+    return rule is not None and parent is not None and parent.get(rule[0]) == rule[1]
+
+
 def _holes(
     facts: dict[str, Any] | None, node: Field, where: tuple[Key, ...], text: str, found: list[Hole]
 ) -> None:
@@ -252,6 +258,8 @@ def _holes(
         here = (*where, child.name)
         name = f"{text}.{child.name}" if text else child.name
         current = facts.get(child.name) if facts is not None else None
+        if current is None and _implied(child.path, facts):
+            continue  # another fact settles it (``force.kind: none``): it is known
         if child.kind == "object":
             if current is None:
                 found.append(Hole(name, here, child))
