@@ -482,10 +482,13 @@ def if_then_entry(
     else:
         values: list[Any] = [_typed(v) for v in variable.labels[choice].split(" | ")]
         given = ((variable.name, values[0] if len(values) == 1 else values),)
-        conditions = {
-            lang: f"{label(variable.name, lang)}: "
-            + _OR[lang].join(_value_words(variable.name, v, lang) for v in values)
+        words = {
+            lang: _OR[lang].join(_value_words(variable.name, v, lang) for v in values)
             for lang in ("en", "es")
+        }
+        conditions = {
+            "en": f"the answer to “{label(variable.name, 'en')}” is {words['en']}",
+            "es": f"la respuesta a “{label(variable.name, 'es')}” es {words['es']}",
         }
     return IfThen(given, outcome, _then_text(pair, outcome, conditions))
 

@@ -70,7 +70,7 @@ def test_an_undecided_duty_prints_what_each_value_would_make_it() -> None:
     run = eo152("decide", "-", stdin=json.dumps(situation))
     assert run.returncode == 0, run.stderr
     out = " ".join(run.stdout.split())
-    assert "If who owns or controls the place: private" in out
+    assert "If the answer to “who owns or controls the place” is private" in out
     assert "this does not apply" in out
 
 
