@@ -22,7 +22,7 @@ check uses to find rules no test exercises.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from . import _yaml
 from .decision import Decision
@@ -56,6 +56,8 @@ class CaseResult:
 
 @dataclass
 class TestRun:
+    __test__: ClassVar[bool] = False  # a run of the policy's cases, not a pytest class
+
     results: list[CaseResult] = field(default_factory=list)
     exercised: set[str] = field(default_factory=set)
 
@@ -69,12 +71,12 @@ def run(policy: Policy) -> TestRun:
     engines: dict[frozenset[tuple[str, str]], Engine] = {}
     outcome = TestRun()
     for instrument in policy.instruments:
-        for case, where in _cases(instrument):
-            outcome.results.append(_run_case(policy, instrument, case, where, engines, outcome))
+        for case, where in cases(instrument):
+            outcome.results.append(run_case(policy, instrument, case, where, engines, outcome))
     return outcome
 
 
-def _cases(instrument: Instrument) -> list[tuple[Any, Location]]:
+def cases(instrument: Instrument) -> list[tuple[Any, Location]]:
     if instrument.tests_file is None:
         return []
     name = f"{instrument.id}/tests.yaml"
@@ -85,7 +87,7 @@ def _cases(instrument: Instrument) -> list[tuple[Any, Location]]:
     return [(case, Location(name, line)) for case, line in zip(data, lines, strict=True)]
 
 
-def _run_case(
+def run_case(
     policy: Policy,
     instrument: Instrument,
     case: Any,

@@ -7,11 +7,12 @@ import re
 from pathlib import Path
 
 import pytest
-from places_geojson import WriteConfig, feature_collection, polygon_feature
 from typer.testing import CliRunner
 
 from eo152.cli import app
 from eo152.config import Settings
+
+from .places_geojson import WriteConfig, feature_collection, polygon_feature
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "places.md"
 

@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from places_geojson import WriteConfig
 
 from eo152 import places
 from eo152.places import LayerConfigError, load_config
+
+from .places_geojson import WriteConfig
 
 
 def _load(write_config: WriteConfig, *layers: dict[str, Any]) -> list[places.LayerConfig]:

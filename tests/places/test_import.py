@@ -7,10 +7,11 @@ from pathlib import Path
 
 import pyproj
 import pytest
-from places_geojson import WriteConfig, feature_collection, point_feature, polygon_feature
 
 from eo152 import places
 from eo152.config import Settings
+
+from .places_geojson import WriteConfig, feature_collection, point_feature, polygon_feature
 
 SQUARE = [(-104.99, 39.73), (-104.98, 39.73), (-104.98, 39.74), (-104.99, 39.74), (-104.99, 39.73)]
 

@@ -3,8 +3,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, running_server
 from playwright.sync_api import Browser, Page, Request, Response, sync_playwright
+
+from .browser import CHROMIUM, CHROMIUM_FLAGS, PHONE, running_server
 
 
 @pytest.fixture(autouse=True)

@@ -9,12 +9,13 @@ JavaScript switched off.
 from __future__ import annotations
 
 import pytest
-from browser import PHONE, assert_accessible, assert_fits_the_screen, shoot
 from playwright.sync_api import Browser, Page, expect
 
 from eo152.rules.vocabulary import label
 from eo152.web.permalink import pack
 from eo152.web.texts import TEXTS
+
+from .browser import PHONE, assert_accessible, assert_fits_the_screen, shoot
 
 pytestmark = pytest.mark.browser
 # The machine may be busy (CI runs on two cores): wait for a page longer than the default.

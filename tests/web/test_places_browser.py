@@ -10,11 +10,12 @@ import urllib.request
 from typing import Any
 
 import pytest
-from browser import PHONE, assert_accessible, assert_fits_the_screen, shoot
 from playwright.sync_api import Browser, Page, expect
 
 from eo152.rules.vocabulary import label
 from eo152.web.texts import TEXTS
+
+from .browser import PHONE, assert_accessible, assert_fits_the_screen, shoot
 
 pytestmark = pytest.mark.browser
 expect.set_options(timeout=20_000)

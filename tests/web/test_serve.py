@@ -7,7 +7,7 @@ import sqlite3
 import urllib.request
 from pathlib import Path
 
-from browser import running_server
+from .browser import running_server
 
 
 def test_serve_answers_serves_static_files_and_stops_on_sigterm(tmp_path: Path) -> None:

@@ -1,0 +1,53 @@
+"""What each library may import: the engine and the places registry stay free of Django, the
+database and the front ends, so they can be reused, tested and reasoned about alone.
+
+The ledger's own boundary test is in ``tests/ledger/test_docs.py``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1] / "eo152"
+
+#: For each library, the modules of ours outside it that it may import (relative imports
+#: resolved), and the third-party packages it must never import.
+BOUNDARIES = {
+    "rules": ({"eo152", "eo152.location_values"}, ("django", "sqlite3", "psycopg", "numpy")),
+    "places": ({"eo152.config", "eo152.location_values"}, ("django",)),
+}
+
+
+def imports_of(module: Path, package: str) -> set[str]:
+    """Every module ``module`` imports, relative imports made absolute."""
+    here = f"eo152.{package}"
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level == 0:
+                found.add(node.module or "")
+                continue
+            base = here.rsplit(".", node.level - 1)[0] if node.level > 1 else here
+            found.add(f"{base}.{node.module}" if node.module else base)
+    return found
+
+
+@pytest.mark.parametrize("package", sorted(BOUNDARIES))
+def test_a_library_imports_only_what_its_boundary_allows(package: str) -> None:
+    allowed, forbidden = BOUNDARIES[package]
+    for module in sorted((ROOT / package).glob("*.py")):
+        for name in imports_of(module, package):
+            assert not name.startswith(forbidden), f"{module.name} imports {name}"
+            if name.startswith("eo152") and not name.startswith(f"eo152.{package}"):
+                assert name in allowed, f"{package}/{module.name} imports {name}"
+
+
+def test_the_boundary_check_sees_a_forbidden_import(tmp_path: Path) -> None:
+    module = tmp_path / "bad.py"
+    module.write_text("from ..web import views\nimport django.db\n")
+    assert imports_of(module, "rules") == {"eo152.web", "django.db"}
