@@ -4,10 +4,14 @@ A pure library (no Django, no rules engine). Files are stored under their SHA-25
 registration and custody event is an entry in an RFC 9162 Merkle log whose signed tree
 heads (C2SP checkpoints, Ed25519) let anyone check offline that a record was filed and
 has not changed. See ``docs/ledger.md``.
+
+The log's rows live in a :class:`LogStore` (SQLite, PostgreSQL or memory) that
+:func:`open_store` picks from a ``DATABASE_URL``. Importing this package loads no database
+driver, so the offline checks (:func:`verify_bundle`, :func:`verify_receipt`) run where
+neither sqlite3 nor psycopg is installed.
 """
 
 from ._bundle import export_bundle, verify_bundle
-from ._db import Database
 from ._entries import (
     DERIVATIONS,
     TEXT_LIMITS,
@@ -20,6 +24,7 @@ from ._entries import (
 from ._errors import (
     BadDocument,
     BadEvidence,
+    BadSettings,
     DatabaseUnavailable,
     EvidenceEmpty,
     EvidenceHashMismatch,
@@ -32,28 +37,35 @@ from ._errors import (
     LedgerError,
     LedgerNotInitialized,
     LogInconsistent,
+    NoSuchEntry,
+    RefusedEntry,
+    SchemaTooNew,
     VerificationFailed,
 )
 from ._files import Blob, BlobStore, FolderStore
+from ._head import TreeHead
 from ._ledger import DEFAULT_MAX_BYTES, Evidence, Ledger, LedgerSettings, initialize
-from ._log import ConsistencyProof, MerkleLog, TreeHead
+from ._log import ConsistencyProof, MerkleLog
+from ._memory import MemoryStore
 from ._merkle import verify_consistency, verify_inclusion
 from ._note import Checkpoint, Signer, Verifier
 from ._receipt import Receipt, load_document, verify_receipt
+from ._store import SCHEMA_VERSION, LogStore, open_store
 from ._verify import Report
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "DERIVATIONS",
+    "SCHEMA_VERSION",
     "TEXT_LIMITS",
     "BadDocument",
     "BadEvidence",
+    "BadSettings",
     "Blob",
     "BlobStore",
     "Checkpoint",
     "ConsistencyProof",
     "CustodyEvent",
-    "Database",
     "DatabaseUnavailable",
     "Evidence",
     "EvidenceEmpty",
@@ -72,10 +84,15 @@ __all__ = [
     "LedgerNotInitialized",
     "LedgerSettings",
     "LogInconsistent",
+    "LogStore",
+    "MemoryStore",
     "MerkleLog",
+    "NoSuchEntry",
     "Receipt",
     "RecordChanged",
+    "RefusedEntry",
     "Report",
+    "SchemaTooNew",
     "Signer",
     "TreeHead",
     "VerificationFailed",
@@ -84,6 +101,7 @@ __all__ = [
     "export_bundle",
     "initialize",
     "load_document",
+    "open_store",
     "verify_bundle",
     "verify_consistency",
     "verify_inclusion",

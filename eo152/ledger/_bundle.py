@@ -27,7 +27,8 @@ from pathlib import Path
 from ._entries import registered_file
 from ._errors import BadDocument, EvidenceHashMismatch, EvidenceMissing, LogInconsistent
 from ._files import BlobStore, FolderStore, hash_file
-from ._log import MerkleLog, TreeHead
+from ._head import TreeHead
+from ._log import MerkleLog
 from ._note import Verifier
 from ._receipt import load_document
 from ._verify import Report, check_head, replay

@@ -15,6 +15,7 @@ from typing import Any
 
 import rfc8785
 
+from ._errors import LogInconsistent, RefusedEntry
 from ._files import is_digest
 
 CUSTODY_ACTIONS = ("viewed", "downloaded", "exported", "shared", "derived")
@@ -52,26 +53,26 @@ def canonical(entry: dict[str, Any]) -> str:
 
 def _require_digest(value: str, what: str) -> None:
     if not is_digest(value):
-        raise ValueError(f"{what} must be a SHA-256 digest in lowercase hex, not {value!r}")
+        raise RefusedEntry(f"{what} must be a SHA-256 digest in lowercase hex, not {value!r}")
 
 
 def check_text(field: str, value: str) -> str:
-    """Return ``value`` if it may stand in the entry field ``field``, else raise ValueError.
+    """Return ``value`` if it may stand in the entry field ``field``, else raise RefusedEntry.
 
     Free text must be one short line: not blank, at most ``TEXT_LIMITS[field]``
     characters, and free of control characters.
     """
     limit, name = TEXT_LIMITS[field], field.replace("_", " ")
     if not isinstance(value, str) or not value.strip():
-        raise ValueError(f"the {name} must not be empty")
+        raise RefusedEntry(f"the {name} must not be empty")
     if len(value) > limit:
-        raise ValueError(
+        raise RefusedEntry(
             f"the {name} must be at most {limit} characters (it has {len(value)}); "
             "keep it to a few words"
         )
     bad = _FORBIDDEN.search(value)
     if bad:
-        raise ValueError(
+        raise RefusedEntry(
             f"the {name} must be one line of plain text; "
             f"it holds the control character U+{ord(bad.group()):04X}"
         )
@@ -136,18 +137,18 @@ class CustodyEvent:
         return canonical(_without_none(fields))
 
     def check(self) -> None:
-        """Raise ValueError if this event cannot be logged as it stands."""
+        """Raise RefusedEntry if this event cannot be logged as it stands."""
         if self.action not in CUSTODY_ACTIONS:
-            raise ValueError(f"custody action must be one of {', '.join(CUSTODY_ACTIONS)}")
+            raise RefusedEntry(f"custody action must be one of {', '.join(CUSTODY_ACTIONS)}")
         _require_digest(self.sha256, "sha256")
         if (self.action == "derived") != (self.derived_from is not None):
-            raise ValueError("a derived copy, and only a derived copy, names derived_from")
+            raise RefusedEntry("a derived copy, and only a derived copy, names derived_from")
         if self.derived_from is not None:
             _require_digest(self.derived_from, "derived_from")
             if self.derivation not in DERIVATIONS:
-                raise ValueError(f"derivation must be one of {', '.join(DERIVATIONS)}")
+                raise RefusedEntry(f"derivation must be one of {', '.join(DERIVATIONS)}")
         if self.action == "shared" and self.recipient is None:
-            raise ValueError("a shared file names its recipient")
+            raise RefusedEntry("a shared file names its recipient")
         check_texts(self.__dict__)
 
 
@@ -185,7 +186,7 @@ class RecordChanged:
 
     def to_entry(self) -> str:
         if self.change not in ("created", "changed"):
-            raise ValueError("change must be 'created' or 'changed'")
+            raise RefusedEntry("change must be 'created' or 'changed'")
         _require_digest(self.record_sha256, "record_sha256")
         check_text("actor", self.actor)
         return canonical({"kind": "record." + self.change, **self.__dict__})
@@ -193,10 +194,13 @@ class RecordChanged:
 
 def registered_file(entry: str) -> tuple[str, int] | None:
     """The digest and size of the file an ``evidence.registered`` entry says was stored."""
-    fields = json.loads(entry)
-    if fields.get("kind") != "evidence.registered":
+    try:
+        fields = json.loads(entry)
+    except ValueError as error:  # JSONDecodeError is a ValueError
+        raise LogInconsistent(f"an entry is not JSON: {error}") from error
+    if not isinstance(fields, dict) or fields.get("kind") != "evidence.registered":
         return None
     digest, size = fields.get("sha256"), fields.get("size")
     if not isinstance(digest, str) or not isinstance(size, int):
-        raise ValueError("an evidence.registered entry names its sha256 and size")
+        raise LogInconsistent("an evidence.registered entry names its sha256 and size")
     return digest, size

@@ -8,8 +8,12 @@
     │   ├── EvidenceTooLarge
     │   └── EvidenceUnreadable
     ├── EvidenceNotFound       no stored file has that digest
-    ├── LedgerNotInitialized   no signing key yet: run ``eo152 init``
-    ├── DatabaseUnavailable    DATABASE_URL cannot be opened
+    ├── RefusedEntry           a field an entry cannot hold (also a ValueError)
+    ├── NoSuchEntry            no entry, or no tree, of that size (also an IndexError)
+    ├── BadSettings            a setting that cannot be used (also a ValueError)
+    ├── LedgerNotInitialized   no signing key or no tables yet: run ``eo152 init``
+    ├── DatabaseUnavailable    DATABASE_URL cannot be opened, or the database failed
+    ├── SchemaTooNew           the tables were written by a newer eo152
     ├── BadDocument            a receipt, tree head or bundle that cannot be read (exit 2)
     └── VerificationFailed     something does not match what was recorded (exit 1)
         ├── EvidenceHashMismatch
@@ -46,12 +50,32 @@ class EvidenceNotFound(LedgerError):
     pass
 
 
+class RefusedEntry(LedgerError, ValueError):
+    """A field that cannot go into an entry; nothing was logged.
+
+    Also a ValueError, as a refused value is one, so callers that check input need not
+    know this package.
+    """
+
+
+class NoSuchEntry(LedgerError, IndexError):
+    """An entry index or a tree size beyond the log's end."""
+
+
+class BadSettings(LedgerError, ValueError):
+    pass
+
+
 class LedgerNotInitialized(LedgerError):
     pass
 
 
 class DatabaseUnavailable(LedgerError):
-    pass
+    """The database cannot be opened, or a statement failed (a lost connection, a full disk)."""
+
+
+class SchemaTooNew(LedgerError):
+    """The ledger's tables carry a schema version this code does not know; nothing was changed."""
 
 
 class BadDocument(LedgerError):

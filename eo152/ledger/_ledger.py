@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ._bundle import export_bundle, prepare_folder
-from ._db import Database, node_from_key, node_key
 from ._entries import (
     CustodyEvent,
     EvidenceRegistered,
@@ -27,6 +26,7 @@ from ._entries import (
 from ._errors import (
     BadDocument,
     BadEvidence,
+    BadSettings,
     EvidenceHashMismatch,
     EvidenceMissing,
     EvidenceNotFound,
@@ -34,11 +34,13 @@ from ._errors import (
     LogInconsistent,
 )
 from ._files import BlobStore, FolderStore, hash_stream, is_digest, open_regular
-from ._log import MerkleLog, TreeHead
+from ._head import TreeHead
+from ._log import MerkleLog
 from ._media import detect_media_type
 from ._merkle import Node
 from ._note import Signer
 from ._receipt import Receipt
+from ._store import LogStore, node_from_key, node_key, open_store
 from ._verify import Report, replay
 
 DEFAULT_MAX_BYTES = 8 << 30
@@ -60,7 +62,7 @@ class LedgerSettings:
         env = os.environ if environ is None else environ
         limit = env.get("EO152_EVIDENCE_MAX_BYTES")
         if limit is not None and not limit.isdigit():
-            raise ValueError(f"EO152_EVIDENCE_MAX_BYTES must be a number of bytes, not {limit!r}")
+            raise BadSettings(f"EO152_EVIDENCE_MAX_BYTES must be a number of bytes, not {limit!r}")
         return cls(data_dir, database_url, int(limit) if limit else DEFAULT_MAX_BYTES)
 
     @property
@@ -85,8 +87,14 @@ class Evidence:
     incident: str | None
 
 
-def initialize(settings: LedgerSettings, origin: str | None = None) -> list[str]:
-    """Create the signing key, the evidence folder and the tables; append nothing."""
+def initialize(
+    settings: LedgerSettings, origin: str | None = None, log_store: LogStore | None = None
+) -> list[str]:
+    """Create the signing key, the evidence folder and the tables; append nothing.
+
+    Tables of an older schema version are upgraded. ``log_store`` replaces the database
+    ``settings`` name (tests pass a :class:`MemoryStore`); it is left open.
+    """
     done = []
     key_file = settings.key_file
     if key_file.exists():
@@ -102,40 +110,45 @@ def initialize(settings: LedgerSettings, origin: str | None = None) -> list[str]
     existed = settings.evidence_dir.exists()
     settings.evidence_dir.mkdir(parents=True, exist_ok=True)
     done.append(f"{'kept' if existed else 'created'} {settings.evidence_dir}")
-    db = Database(settings.database_url)
+    store = log_store or open_store(settings.database_url)
     try:
-        existed = db.has_schema()
-        db.create_schema()
+        existed = store.prepare(create=True)
     finally:
-        db.close()
+        if log_store is None:
+            store.close()
     done.append(f"{'kept' if existed else 'created'} the ledger tables")
     return done
 
 
 class Ledger:
-    def __init__(self, settings: LedgerSettings, db: Database, signer: Signer) -> None:
+    def __init__(self, settings: LedgerSettings, log_store: LogStore, signer: Signer) -> None:
         self.settings = settings
-        self.db = db
         self.signer = signer
         self.store: BlobStore = FolderStore(settings.evidence_dir)
-        self.log = MerkleLog(db, signer.verifier, signer)
+        self.log = MerkleLog(log_store, signer.verifier, signer)
 
     @classmethod
-    def open(cls, settings: LedgerSettings) -> Ledger:
+    def open(cls, settings: LedgerSettings, log_store: LogStore | None = None) -> Ledger:
+        """The ledger of ``settings``, its tables upgraded if they are of an older version.
+
+        ``log_store`` replaces the database ``settings`` name; the ledger closes it.
+        """
         try:
             signer = Signer.decode(settings.key_file.read_text())
         except FileNotFoundError as error:
             raise LedgerNotInitialized(
                 f"no ledger key at {settings.key_file}: run `eo152 init` first"
             ) from error
-        db = Database(settings.database_url)
-        if not db.has_schema():
-            db.close()
-            raise LedgerNotInitialized("the ledger tables do not exist: run `eo152 init` first")
-        return cls(settings, db, signer)
+        log_store = log_store or open_store(settings.database_url)
+        try:
+            log_store.prepare(create=False)
+        except BaseException:
+            log_store.close()
+            raise
+        return cls(settings, log_store, signer)
 
     def close(self) -> None:
-        self.db.close()
+        self.log.store.close()
 
     def add_evidence(
         self,
@@ -266,7 +279,7 @@ class Ledger:
 
         ``progress`` is called with each entry index as it is checked.
         """
-        with self.db.snapshot():
+        with self.log.store.snapshot():
             return self._verify(progress)
 
     def _verify(self, progress: Callable[[int], None] | None) -> Report:

@@ -9,33 +9,22 @@ keeps it, so later checks can show that every head ever issued belongs to today'
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import TypeVar
 
 from . import _merkle as merkle
-from ._db import Database, node_key
-from ._errors import LogInconsistent
+from ._errors import LogInconsistent, NoSuchEntry, RefusedEntry
+from ._head import TreeHead
 from ._note import Signer, Verifier, sign_checkpoint
 from ._receipt import Receipt
+from ._store import LogStore, node_key
 
 PAGE = 5000
 """Rows read per query when streaming the log, so memory stays flat."""
 
-
-@dataclass(frozen=True)
-class TreeHead:
-    tree_size: int
-    root_hash: bytes
-    checkpoint: str
-
-    def to_json(self) -> dict[str, object]:
-        return {
-            "tree_size": self.tree_size,
-            "root_hash": self.root_hash.hex(),
-            "checkpoint": self.checkpoint,
-        }
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -55,10 +44,10 @@ class ConsistencyProof:
 
 
 class MerkleLog:
-    """The log in one database; ``signer`` is needed only to append."""
+    """The log in one store; ``signer`` is needed only to append."""
 
-    def __init__(self, db: Database, verifier: Verifier, signer: Signer | None = None) -> None:
-        self.db = db
+    def __init__(self, store: LogStore, verifier: Verifier, signer: Signer | None = None) -> None:
+        self.store = store
         self.verifier = verifier
         self.signer = signer
 
@@ -70,9 +59,8 @@ class MerkleLog:
         if self.signer is None:
             raise LogInconsistent("this log was opened without its signing key")
         if not entries:
-            raise ValueError("nothing to append")
-        with self.db.transaction(write=True):
-            size = self.db.lock_tree_size()
+            raise RefusedEntry("nothing to append")
+        with self.store.appending() as size:
             frontier = merkle.Frontier(size, self._hashes(merkle.Frontier.nodes_for(size)))
             completed: dict[merkle.Node, bytes] = {}
             for entry in entries:
@@ -80,33 +68,10 @@ class MerkleLog:
             new_size = frontier.size
             root = frontier.root()
             head = TreeHead(new_size, root, sign_checkpoint(self.signer, new_size, root))
-            self._store(size, entries, completed, head)
+            nodes = [(node_key(*node), digest) for node, digest in completed.items()]
+            self.store.add(size, entries, nodes, head, datetime.now(UTC).isoformat())
             receipts = self._receipts(size, entries, head, completed)
         return receipts
-
-    def _store(
-        self,
-        size: int,
-        entries: Sequence[str],
-        completed: dict[merkle.Node, bytes],
-        head: TreeHead,
-    ) -> None:
-        db = self.db
-        rows = [(size + offset, entry) for offset, entry in enumerate(entries)]
-        db.executemany("INSERT INTO ledger_entry (leaf_index, entry) VALUES (?, ?)", rows)
-        nodes = [(node_key(*node), digest) for node, digest in completed.items()]
-        db.executemany("INSERT INTO ledger_node (id, hash) VALUES (?, ?)", nodes)
-        db.execute(
-            "INSERT INTO ledger_head (tree_size, root_hash, checkpoint, issued_at)"
-            " VALUES (?, ?, ?, ?)",
-            (head.tree_size, head.root_hash, head.checkpoint, datetime.now(UTC).isoformat()),
-        )
-        # The latest head also sits in the one-row state table: a proof reads it there,
-        # together with its entry, in one query.
-        db.execute(
-            "UPDATE ledger_state SET tree_size = ?, root_hash = ?, checkpoint = ? WHERE id = 1",
-            (head.tree_size, head.root_hash, head.checkpoint),
-        )
 
     def _receipts(
         self, first: int, entries: Sequence[str], head: TreeHead, known: dict[merkle.Node, bytes]
@@ -143,9 +108,7 @@ class MerkleLog:
         if not nodes:
             return {}
         keys = {node_key(*node): node for node in nodes}
-        marks = ", ".join("?" * len(keys))
-        rows = self.db.execute(f"SELECT id, hash FROM ledger_node WHERE id IN ({marks})", [*keys])
-        found = {keys[key]: bytes(digest) for key, digest in rows}
+        found = {keys[key]: digest for key, digest in self.store.nodes(keys).items()}
         missing = [node for node in nodes if node not in found]
         if missing:
             raise LogInconsistent(f"the stored tree lacks the subtree {missing[0]}")
@@ -163,12 +126,11 @@ class MerkleLog:
 
     @property
     def tree_size(self) -> int:
-        return int(self.db.execute("SELECT tree_size FROM ledger_state WHERE id = 1")[0][0])
+        return self.store.current()[0]
 
     def head(self) -> TreeHead:
         """The latest signed tree head (an empty log's head is signed on the fly)."""
-        rows = self.db.execute("SELECT tree_size, root_hash, checkpoint FROM ledger_state")
-        return self._head(*rows[0])
+        return self._head(*self.store.current())
 
     def _head(self, size: int, root: bytes | None, checkpoint: str | None) -> TreeHead:
         if size and root is not None and checkpoint is not None:
@@ -180,59 +142,51 @@ class MerkleLog:
         return TreeHead(0, merkle.EMPTY_ROOT, sign_checkpoint(self.signer, 0, merkle.EMPTY_ROOT))
 
     def last_issued_head(self) -> TreeHead | None:
-        rows = self.db.execute(
-            "SELECT tree_size, root_hash, checkpoint FROM ledger_head"
-            " ORDER BY tree_size DESC LIMIT 1"
-        )
-        return TreeHead(int(rows[0][0]), bytes(rows[0][1]), rows[0][2]) if rows else None
+        return self.store.last_issued()
 
     def entry(self, index: int) -> str:
-        rows = self.db.execute("SELECT entry FROM ledger_entry WHERE leaf_index = ?", (index,))
-        if not rows:
-            raise IndexError(f"the log has no entry {index}")
-        return str(rows[0][0])
+        entry = self.store.entry(index)
+        if entry is None:
+            raise NoSuchEntry(f"the log has no entry {index}")
+        return entry
 
     def prove(self, index: int) -> Receipt:
         """A receipt for entry ``index`` against the latest tree head."""
-        size, root, checkpoint, entry = self.db.execute(
-            "SELECT tree_size, root_hash, checkpoint,"
-            " (SELECT entry FROM ledger_entry WHERE leaf_index = ?) FROM ledger_state",
-            (index,),
-        )[0]
-        head = self._head(size, root, checkpoint)
+        current, entry = self.store.current_and_entry(index)
+        head = self._head(*current)
         if entry is None or not 0 <= index < head.tree_size:
-            raise IndexError(f"the log has no entry {index} (it holds {head.tree_size})")
+            raise NoSuchEntry(f"the log has no entry {index} (it holds {head.tree_size})")
         return self._receipts(index, [entry], head, {})[0]
 
     def consistency(self, old_size: int) -> ConsistencyProof:
         head = self.head()
         if not 0 <= old_size <= head.tree_size:
-            raise IndexError(f"no tree of {old_size} entries (the log holds {head.tree_size})")
+            raise NoSuchEntry(f"no tree of {old_size} entries (the log holds {head.tree_size})")
         spans = merkle.consistency_ranges(old_size, head.tree_size)
         hashes = self._span_hashes(spans)
         return ConsistencyProof(old_size, head, [hashes[span] for span in spans])
 
     def entries(self, start: int = 0) -> Iterator[tuple[int, str]]:
         """Every stored entry from ``start``, in index order, a page at a time."""
-        sql = "SELECT leaf_index, entry FROM ledger_entry WHERE leaf_index >= ?"
-        yield from self._pages(sql + " ORDER BY leaf_index LIMIT ?", start)
+        return _pages(self.store.entry_page, start, lambda row: row[0])
 
     def heads(self) -> Iterator[TreeHead]:
-        sql = "SELECT tree_size, root_hash, checkpoint FROM ledger_head WHERE tree_size >= ?"
-        for size, root, checkpoint in self._pages(sql + " ORDER BY tree_size LIMIT ?", 0):
-            yield TreeHead(int(size), bytes(root), checkpoint)
+        return _pages(self.store.head_page, 0, lambda head: head.tree_size)
 
     def stored_nodes(self, first_key: int, last_key: int) -> Iterator[tuple[int, bytes]]:
-        sql = "SELECT id, hash FROM ledger_node WHERE id >= ? AND id <= ?"
-        for key, digest in self._pages(sql + " ORDER BY id LIMIT ?", first_key, last_key):
-            yield int(key), bytes(digest)
+        def page(start: int, limit: int) -> list[tuple[int, bytes]]:
+            return self.store.node_page(start, last_key, limit)
 
-    def _pages(self, sql: str, start: int, *extra: int) -> Iterator[tuple[Any, ...]]:
-        # Keyset paging: each page starts after the last key seen, so a page costs the same
-        # at the end of a million-entry log as at its start.
-        while True:
-            rows = self.db.execute(sql, (start, *extra, PAGE))
-            yield from rows
-            if len(rows) < PAGE:
-                return
-            start = int(rows[-1][0]) + 1
+        return _pages(page, first_key, lambda row: row[0])
+
+
+def _pages(
+    page: Callable[[int, int], list[Row]], start: int, key: Callable[[Row], int]
+) -> Iterator[Row]:
+    # Keyset paging: each page starts after the last key seen.
+    while True:
+        rows = page(start, PAGE)
+        yield from rows
+        if len(rows) < PAGE:
+            return
+        start = key(rows[-1]) + 1

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from . import _merkle as merkle
 from ._entries import registered_file
 from ._errors import BadDocument, InvalidSignature, LogInconsistent
-from ._log import TreeHead
+from ._head import TreeHead
 from ._note import Verifier, open_checkpoint
 
 FileCheck = Callable[[int, str, int], None]
@@ -61,7 +61,7 @@ def _registered(index: int, entry: str) -> tuple[str, int] | None:
         return None
     try:
         return registered_file(entry)
-    except ValueError as error:  # JSONDecodeError is a ValueError
+    except LogInconsistent as error:
         raise LogInconsistent(f"entry {index} is not a valid evidence entry: {error}") from error
 
 

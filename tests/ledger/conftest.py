@@ -2,6 +2,10 @@
 
 On PostgreSQL (``DATABASE_URL=postgresql://...``) each test gets its own schema, named at
 random and dropped afterwards, so parallel runs never see each other's tables.
+
+``any_ledger`` runs a test once on each store: memory, SQLite, and PostgreSQL (marked
+``db``, so it runs in the PostgreSQL pass and is skipped when DATABASE_URL is not
+PostgreSQL).
 """
 
 from __future__ import annotations
@@ -9,6 +13,7 @@ from __future__ import annotations
 import os
 import secrets
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psycopg
@@ -16,15 +21,15 @@ import pytest
 from typer.testing import CliRunner
 
 from eo152.cli import app
-from eo152.ledger import Ledger, LedgerSettings, initialize
+from eo152.ledger import Ledger, LedgerSettings, MemoryStore, initialize, open_store
+
+SQL_STORES = ["sqlite", pytest.param("postgresql", marks=pytest.mark.db)]
+STORES = ["memory", *SQL_STORES]
 
 
-@pytest.fixture
-def database_url(tmp_path: Path) -> Iterator[str]:
-    base = os.environ.get("DATABASE_URL", "")
-    if not base.startswith("postgres"):
-        yield f"sqlite:///{tmp_path / 'eo152.sqlite3'}"
-        return
+@contextmanager
+def postgres_schema(base: str) -> Iterator[str]:
+    """A database URL whose tables go to a fresh schema, dropped afterwards."""
     schema = f"ledger_test_{secrets.token_hex(6)}"
     with psycopg.connect(base, autocommit=True) as connection:
         connection.execute(f"CREATE SCHEMA {schema}")
@@ -34,6 +39,54 @@ def database_url(tmp_path: Path) -> Iterator[str]:
     finally:
         with psycopg.connect(base, autocommit=True) as connection:
             connection.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+@pytest.fixture
+def database_url(tmp_path: Path) -> Iterator[str]:
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield f"sqlite:///{tmp_path / 'eo152.sqlite3'}"
+        return
+    with postgres_schema(base) as url:
+        yield url
+
+
+@contextmanager
+def fresh_database(kind: str, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh database of ``kind``; "memory" stands for the memory store."""
+    base = os.environ.get("DATABASE_URL", "")
+    if kind == "postgresql":
+        if not base.startswith("postgres"):
+            pytest.skip("DATABASE_URL is not PostgreSQL: this runs in the PostgreSQL pass")
+        with postgres_schema(base) as url:
+            yield url
+    else:
+        yield "memory" if kind == "memory" else f"sqlite:///{tmp_path / 'eo152.sqlite3'}"
+
+
+@pytest.fixture(params=STORES)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh database of each kind in turn."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture(params=SQL_STORES)
+def sql_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh SQLite database, then a fresh PostgreSQL schema."""
+    with fresh_database(request.param, tmp_path) as url:
+        yield url
+
+
+@pytest.fixture
+def any_ledger(store_url: str, tmp_path: Path) -> Iterator[Ledger]:
+    """A fresh ledger on each store in turn."""
+    settings = LedgerSettings(tmp_path / "data", store_url, max_bytes=1 << 20)
+    store = MemoryStore() if store_url == "memory" else open_store(store_url)
+    initialize(settings, origin="eo152.test/ledger", log_store=store)
+    opened = Ledger.open(settings, store)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture

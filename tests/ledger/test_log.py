@@ -1,4 +1,8 @@
-"""The log in the database: receipts, proofs, tree heads, several processes appending."""
+"""The log on every store (memory, SQLite, PostgreSQL): receipts, proofs, tree heads, pages.
+
+Each test taking ``any_ledger`` runs once per store; the PostgreSQL run is in the PostgreSQL
+pass (marker ``db``). Several processes appending need a database they share.
+"""
 
 from __future__ import annotations
 
@@ -11,14 +15,16 @@ import pytest
 from eo152.ledger import (
     CustodyEvent,
     Ledger,
+    LedgerError,
     LedgerSettings,
+    NoSuchEntry,
     RecordChanged,
+    RefusedEntry,
+    _log,
     verify_consistency,
     verify_receipt,
 )
 from eo152.ledger._merkle import EMPTY_ROOT, Frontier, leaf_hash
-
-pytestmark = pytest.mark.db
 
 DIGEST = "ab" * 32
 
@@ -29,65 +35,118 @@ def _event(i: int) -> str:
     ).to_entry()
 
 
-def test_an_empty_log_has_the_empty_root_and_a_signed_head(ledger: Ledger) -> None:
-    head = ledger.log.head()
+def test_an_empty_log_has_the_empty_root_and_a_signed_head(any_ledger: Ledger) -> None:
+    head = any_ledger.log.head()
     assert (head.tree_size, head.root_hash) == (0, EMPTY_ROOT)
     assert head.checkpoint.startswith("eo152.test/ledger\n0\n")
 
 
-def test_each_receipt_proves_its_entry_in_the_head_it_was_issued_with(ledger: Ledger) -> None:
-    receipts = [ledger.log.append(_event(i)) for i in range(9)]
+def test_each_receipt_proves_its_entry_in_the_head_it_was_issued_with(any_ledger: Ledger) -> None:
+    receipts = [any_ledger.log.append(_event(i)) for i in range(9)]
     for index, receipt in enumerate(receipts):
         assert (receipt.leaf_index, receipt.tree_size) == (index, index + 1)
         assert receipt.leaf_hash == leaf_hash(receipt.entry.encode())
-        verify_receipt(receipt, ledger.signer.verifier)
+        verify_receipt(receipt, any_ledger.signer.verifier)
     frontier = Frontier()
     for receipt in receipts:
         frontier.push(receipt.leaf_hash)
-    assert ledger.log.head().root_hash == frontier.root()
+    assert any_ledger.log.head().root_hash == frontier.root()
 
 
-def test_a_batch_append_gives_consecutive_indexes_and_one_head(ledger: Ledger) -> None:
-    ledger.log.append(_event(0))
-    receipts = ledger.log.append_many([_event(i) for i in range(1, 6)])
+def test_a_batch_append_gives_consecutive_indexes_and_one_head(any_ledger: Ledger) -> None:
+    any_ledger.log.append(_event(0))
+    receipts = any_ledger.log.append_many([_event(i) for i in range(1, 6)])
     assert [r.leaf_index for r in receipts] == [1, 2, 3, 4, 5]
     assert {r.tree_size for r in receipts} == {6}
-    assert [h.tree_size for h in ledger.log.heads()] == [1, 6]
+    assert [h.tree_size for h in any_ledger.log.heads()] == [1, 6]
     for receipt in receipts:
         verify_receipt(receipt)
 
 
-def test_a_later_proof_for_an_old_entry_uses_the_latest_head(ledger: Ledger) -> None:
-    ledger.log.append_many([_event(i) for i in range(13)])
-    receipt = ledger.log.prove(4)
+def test_a_later_proof_for_an_old_entry_uses_the_latest_head(any_ledger: Ledger) -> None:
+    any_ledger.log.append_many([_event(i) for i in range(13)])
+    receipt = any_ledger.log.prove(4)
     assert receipt.tree_size == 13
-    verify_receipt(receipt, ledger.signer.verifier)
+    verify_receipt(receipt, any_ledger.signer.verifier)
 
 
-def test_every_older_head_is_consistent_with_the_current_one(ledger: Ledger) -> None:
-    heads = [ledger.log.append(_event(i)) for i in range(11)]
-    current = ledger.log.head()
+def test_every_older_head_is_consistent_with_the_current_one(any_ledger: Ledger) -> None:
+    heads = [any_ledger.log.append(_event(i)) for i in range(11)]
+    current = any_ledger.log.head()
     for old in heads:
-        proof = ledger.log.consistency(old.tree_size)
+        proof = any_ledger.log.consistency(old.tree_size)
         verify_consistency(
             old.tree_size, current.tree_size, old.root_hash, current.root_hash, proof.hashes
         )
-    assert ledger.log.consistency(0).hashes == []
+    assert any_ledger.log.consistency(0).hashes == []
 
 
-def test_proving_an_entry_that_does_not_exist_is_an_error(ledger: Ledger) -> None:
-    ledger.log.append(_event(0))
-    with pytest.raises(IndexError):
-        ledger.log.prove(1)
-    with pytest.raises(IndexError):
-        ledger.log.consistency(2)
+def test_proving_an_entry_that_does_not_exist_is_a_ledger_error(any_ledger: Ledger) -> None:
+    any_ledger.log.append(_event(0))
+    for beyond in (lambda: any_ledger.log.prove(1), lambda: any_ledger.log.consistency(2)):
+        with pytest.raises(NoSuchEntry) as raised:
+            beyond()
+        assert isinstance(raised.value, LedgerError)
+        assert isinstance(raised.value, IndexError)  # what callers caught before
+    with pytest.raises(NoSuchEntry, match="no entry 5"):
+        any_ledger.log.entry(5)
+    with pytest.raises(RefusedEntry, match="nothing to append"):
+        any_ledger.log.append_many([])
 
 
-def test_entries_are_canonical_json_of_who_what_when_and_hashes(ledger: Ledger) -> None:
+def test_a_question_mark_in_a_note_is_stored_as_written(any_ledger: Ledger) -> None:
+    # On PostgreSQL, SQL once had "?" rewritten to "%s"; a value must never be touched.
+    note = "who filmed this? unknown; 50% blurred; ?, %s, $1"
+    event = CustodyEvent(
+        "derived",
+        "cd" * 32,
+        "tech-1",
+        "2026-03-01T00:00:00Z",
+        derived_from=DIGEST,
+        derivation="redacted",
+        note=note,
+    )
+    receipt = any_ledger.log.append(event.to_entry())
+    assert json.loads(any_ledger.log.entry(receipt.leaf_index))["note"] == note
+    assert any_ledger.log.prove(0).entry == receipt.entry
+    assert any_ledger.verify().tree_size == 1
+
+
+def test_an_append_that_fails_leaves_nothing_behind(
+    any_ledger: Ledger, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    any_ledger.log.append_many([_event(i) for i in range(3)])
+    before = (any_ledger.log.head(), list(any_ledger.log.entries()))
+
+    def fail(*args: object) -> None:
+        raise RuntimeError("the power went out")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(any_ledger.log, "_receipts", fail)  # after the rows are written
+        with pytest.raises(RuntimeError):
+            any_ledger.log.append_many([_event(i) for i in range(3, 8)])
+    assert (any_ledger.log.head(), list(any_ledger.log.entries())) == before
+    assert any_ledger.log.append(_event(3)).leaf_index == 3
+    assert any_ledger.verify().tree_size == 4
+
+
+def test_the_log_streams_page_by_page(any_ledger: Ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    any_ledger.log.append_many([_event(i) for i in range(10)])
+    any_ledger.log.append_many([_event(i) for i in range(10, 17)])
+    monkeypatch.setattr(_log, "PAGE", 3)
+    assert [index for index, _ in any_ledger.log.entries()] == list(range(17))
+    assert [index for index, _ in any_ledger.log.entries(15)] == [15, 16]
+    assert [head.tree_size for head in any_ledger.log.heads()] == [10, 17]
+    keys = [key for key, _ in any_ledger.log.stored_nodes(0, (1 << 63) - 1)]
+    assert keys == sorted(keys) and len(keys) == 17 + 8 + 4 + 2 + 1
+    assert any_ledger.verify().tree_size == 17
+
+
+def test_entries_are_canonical_json_of_who_what_when_and_hashes(any_ledger: Ledger) -> None:
     change = RecordChanged(
         "incident", "I-7", "cd" * 32, "created", "intake:web", "2026-03-01T00:00:00Z"
     )
-    receipt = ledger.record(change)
+    receipt = any_ledger.record(change)
     assert receipt.entry == (
         '{"actor":"intake:web","at":"2026-03-01T00:00:00Z","change":"created",'
         '"kind":"record.created","record_id":"I-7","record_sha256":"' + "cd" * 32 + '",'
@@ -118,6 +177,7 @@ def _append_in_another_process(settings: LedgerSettings, worker: int, count: int
     ledger.close()
 
 
+@pytest.mark.db
 def test_appends_from_several_processes_get_every_index_exactly_once(
     ledger: Ledger, settings: LedgerSettings
 ) -> None:
@@ -137,6 +197,7 @@ def test_appends_from_several_processes_get_every_index_exactly_once(
     assert ledger.verify().tree_size == 100
 
 
+@pytest.mark.db
 def test_the_key_file_is_private(ledger: Ledger, settings: LedgerSettings) -> None:
     assert settings.key_file.stat().st_mode & 0o777 == 0o600
     assert Path(settings.key_file).read_text().startswith("PRIVATE+KEY+eo152.test/ledger+")

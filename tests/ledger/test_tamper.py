@@ -19,8 +19,9 @@ from eo152.ledger import (
     LogInconsistent,
     VerificationFailed,
 )
-from eo152.ledger._db import node_key
 from eo152.ledger._merkle import Frontier, leaf_hash
+from eo152.ledger._postgres import PostgresStore
+from eo152.ledger._store import node_key
 
 pytestmark = pytest.mark.db
 
@@ -45,6 +46,16 @@ def filled(ledger: Ledger, tmp_path: Path) -> Ledger:
     return ledger
 
 
+def _tamper(ledger: Ledger, sql: str, *params: object) -> None:
+    """Run ``sql`` on the ledger's own connection; ``{}`` stands for each parameter.
+
+    Each driver gets its own parameter mark, put in by ``str.format``.
+    """
+    store = ledger.log.store
+    mark = "%s" if isinstance(store, PostgresStore) else "?"
+    store.connection.execute(sql.format(*[mark] * len(params)), params)
+
+
 def _flip(text: str, position: int) -> str:
     """Change one character (an ASCII one stays ASCII)."""
     return text[:position] + chr(ord(text[position]) ^ 0x01) + text[position + 1 :]
@@ -63,12 +74,14 @@ def test_an_intact_ledger_verifies(filled: Ledger) -> None:
 def test_changing_any_byte_of_an_entry_is_detected(filled: Ledger) -> None:
     original = filled.log.entry(2)
     for position in range(len(original)):
-        filled.db.execute(
-            "UPDATE ledger_entry SET entry = ? WHERE leaf_index = 2", (_flip(original, position),)
+        _tamper(
+            filled,
+            "UPDATE ledger_entry SET entry = {} WHERE leaf_index = 2",
+            _flip(original, position),
         )
         with pytest.raises(LogInconsistent, match="entry 2"):
             filled.verify()
-    filled.db.execute("UPDATE ledger_entry SET entry = ? WHERE leaf_index = 2", (original,))
+    _tamper(filled, "UPDATE ledger_entry SET entry = {} WHERE leaf_index = 2", original)
     filled.verify()
 
 
@@ -79,27 +92,28 @@ def test_an_entry_changed_with_its_stored_hashes_still_fails_the_signed_heads(
     entries[1] = entries[1].replace("officer-2", "officer-9")
     assert entries[1] != filled.log.entry(1)
     frontier = Frontier()
-    filled.db.execute("DELETE FROM ledger_node")
+    _tamper(filled, "DELETE FROM ledger_node")
     for entry in entries:
         for (level, index), digest in frontier.push(leaf_hash(entry.encode())):
-            filled.db.execute(
-                "INSERT INTO ledger_node (id, hash) VALUES (?, ?)", (node_key(level, index), digest)
+            _tamper(
+                filled,
+                "INSERT INTO ledger_node (id, hash) VALUES ({}, {})",
+                node_key(level, index),
+                digest,
             )
-    filled.db.execute("UPDATE ledger_entry SET entry = ? WHERE leaf_index = 1", (entries[1],))
+    _tamper(filled, "UPDATE ledger_entry SET entry = {} WHERE leaf_index = 1", entries[1])
     with pytest.raises(LogInconsistent, match="tree head of 2 entries does not match"):
         filled.verify()
 
 
 def test_changing_a_stored_subtree_is_detected(filled: Ledger) -> None:
-    filled.db.execute("UPDATE ledger_node SET hash = ? WHERE id = ?", (bytes(32), node_key(1, 1)))
+    _tamper(filled, "UPDATE ledger_node SET hash = {} WHERE id = {}", bytes(32), node_key(1, 1))
     with pytest.raises(LogInconsistent, match=r"subtree \(1, 1\)"):
         filled.verify()
 
 
 def test_an_extra_stored_subtree_is_detected(filled: Ledger) -> None:
-    filled.db.execute(
-        "INSERT INTO ledger_node (id, hash) VALUES (?, ?)", (node_key(3, 0), bytes(32))
-    )
+    _tamper(filled, "INSERT INTO ledger_node (id, hash) VALUES ({}, {})", node_key(3, 0), bytes(32))
     with pytest.raises(LogInconsistent, match=r"stray subtree \(3, 0\)"):
         filled.verify()
 
@@ -110,44 +124,44 @@ def test_changing_any_byte_of_a_tree_head_is_detected(filled: Ledger) -> None:
         if head.checkpoint[position] == "\u2014":
             continue  # not ASCII: changed below, as a whole character
         changed = _flip(head.checkpoint, position)
-        filled.db.execute("UPDATE ledger_head SET checkpoint = ? WHERE tree_size = 4", (changed,))
+        _tamper(filled, "UPDATE ledger_head SET checkpoint = {} WHERE tree_size = 4", changed)
         with pytest.raises(VerificationFailed, match="tree head of 4 entries"):
             filled.verify()
     changed = head.checkpoint.replace("\u2014", "-")
-    filled.db.execute("UPDATE ledger_head SET checkpoint = ? WHERE tree_size = 4", (changed,))
+    _tamper(filled, "UPDATE ledger_head SET checkpoint = {} WHERE tree_size = 4", changed)
     with pytest.raises(InvalidSignature):
         filled.verify()
 
 
 def test_changing_a_tree_heads_root_column_is_detected(filled: Ledger) -> None:
-    filled.db.execute("UPDATE ledger_head SET root_hash = ? WHERE tree_size = 3", (bytes(32),))
+    _tamper(filled, "UPDATE ledger_head SET root_hash = {} WHERE tree_size = 3", bytes(32))
     with pytest.raises(LogInconsistent, match="tree head of 3 entries"):
         filled.verify()
 
 
 def test_changing_the_current_tree_head_is_detected(filled: Ledger) -> None:
     older = next(h for h in filled.log.heads() if h.tree_size == 6)
-    filled.db.execute("UPDATE ledger_state SET checkpoint = ?", (older.checkpoint,))
+    _tamper(filled, "UPDATE ledger_state SET checkpoint = {}", older.checkpoint)
     with pytest.raises(LogInconsistent, match="current tree head"):
         filled.verify()
 
 
 def test_deleting_an_entry_in_the_middle_is_detected(filled: Ledger) -> None:
-    filled.db.execute("DELETE FROM ledger_entry WHERE leaf_index = 3")
+    _tamper(filled, "DELETE FROM ledger_entry WHERE leaf_index = 3")
     with pytest.raises(LogInconsistent, match="entry 3 is missing"):
         filled.verify()
 
 
 def test_deleting_the_last_entry_is_detected(filled: Ledger) -> None:
-    filled.db.execute("DELETE FROM ledger_entry WHERE leaf_index = 6")
+    _tamper(filled, "DELETE FROM ledger_entry WHERE leaf_index = 6")
     with pytest.raises(LogInconsistent, match="7 entries"):
         filled.verify()
 
 
 def test_reordering_two_entries_is_detected(filled: Ledger) -> None:
     first, second = filled.log.entry(1), filled.log.entry(2)
-    filled.db.execute("UPDATE ledger_entry SET entry = ? WHERE leaf_index = 1", (second,))
-    filled.db.execute("UPDATE ledger_entry SET entry = ? WHERE leaf_index = 2", (first,))
+    _tamper(filled, "UPDATE ledger_entry SET entry = {} WHERE leaf_index = 1", second)
+    _tamper(filled, "UPDATE ledger_entry SET entry = {} WHERE leaf_index = 2", first)
     with pytest.raises(LogInconsistent, match="entry 1"):
         filled.verify()
 
