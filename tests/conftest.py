@@ -43,7 +43,7 @@ atexit.register(shutil.rmtree, os.environ["EO152_DATA_DIR"], ignore_errors=True)
 # WhiteNoise looks for the collected files as soon as the app is built (the schema tests build
 # it while collecting); the folder exists from the start so it does not warn.
 Path(os.environ["EO152_DATA_DIR"], "static").mkdir()
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.web.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.site.settings")
 
 
 def pytest_configure(config: pytest.Config) -> None:

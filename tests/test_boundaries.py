@@ -51,3 +51,16 @@ def test_the_boundary_check_sees_a_forbidden_import(tmp_path: Path) -> None:
     module = tmp_path / "bad.py"
     module.write_text("from ..web import views\nimport django.db\n")
     assert imports_of(module, "rules") == {"eo152.web", "django.db"}
+
+
+#: The front ends are siblings: none imports another. Only the Django project (``site``)
+#: brings the pages and the API together.
+FRONT_ENDS = ("cli", "api", "web")
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_a_front_end_never_imports_another_or_the_project(front_end: str) -> None:
+    others = tuple(f"eo152.{name}" for name in (*FRONT_ENDS, "site") if name != front_end)
+    for module in sorted((ROOT / front_end).rglob("*.py")):
+        for name in imports_of(module, front_end):
+            assert not name.startswith(others), f"{front_end}/{module.name} imports {name}"

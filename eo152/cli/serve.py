@@ -18,7 +18,7 @@ from ..config import Settings
 from ..datadir import init as init_data_dir
 from ._output import console
 
-_APP = "eo152.web.wsgi:application"
+_APP = "eo152.site.wsgi:application"
 
 
 def serve(
@@ -51,7 +51,7 @@ def serve(
 
 def prepare_django() -> None:
     """Bring the database up to date and collect the static files."""
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.web.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.site.settings")
     import django
     from django.core.management import call_command
 

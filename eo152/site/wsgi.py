@@ -14,6 +14,6 @@ from django.core.wsgi import get_wsgi_application
 
 from ..service import engine_for
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.web.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.site.settings")
 application = get_wsgi_application()
 engine_for(settings.EO152_READINGS)

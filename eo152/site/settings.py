@@ -48,14 +48,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "eo152.web.security.ContentSecurityPolicyMiddleware",
+    "eo152.site.security.ContentSecurityPolicyMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
-ROOT_URLCONF = "eo152.web.urls"
-WSGI_APPLICATION = "eo152.web.wsgi.application"
+ROOT_URLCONF = "eo152.site.urls"
+WSGI_APPLICATION = "eo152.site.wsgi.application"
 
 TEMPLATES = [
     {
@@ -78,7 +78,7 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 # No sessions or users yet: the only cookie is the CSRF token.
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
-CSRF_FAILURE_VIEW = "eo152.web.errors.csrf_failure"
+CSRF_FAILURE_VIEW = "eo152.site.errors.csrf_failure"
 if os.environ.get("EO152_BEHIND_HTTPS_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_COOKIE_SECURE = True

@@ -1,0 +1,19 @@
+"""Every address the project answers: the pages, the health check and the API under
+/api/v1/, each app's own routes included here, and the error handlers."""
+
+from __future__ import annotations
+
+from django.urls import include, path
+
+from . import errors, health
+
+urlpatterns = [
+    path("", include("eo152.web.urls")),
+    path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include("eo152.api.urls")),
+]
+
+handler400 = errors.bad_request
+handler404 = errors.not_found
+handler500 = errors.server_error
+handler403 = errors.forbidden
