@@ -15,7 +15,8 @@ import typer
 from ..config import Settings
 from ..datadir import init as init_data_dir
 from . import evidence, ledger, policy
-from ._output import console, fail
+from ._options import JsonOption
+from ._output import console, fail, print_json
 from .decide import decide
 from .places import app as places_app
 from .serve import serve
@@ -41,10 +42,13 @@ def _root() -> None:
 
 
 @app.command()
-def init() -> None:
+def init(as_json: JsonOption = False) -> None:
     """Create the data folder (EO152_DATA_DIR) and what it needs. Safe to run twice."""
     with ledger.reported():  # an unusable DATABASE_URL is the operator's to fix: exit 2
         lines = init_data_dir(Settings.from_env())
+    if as_json:
+        print_json({"done": lines})
+        return
     for line in lines:
         console.print(line)
 

@@ -12,6 +12,7 @@ from rich.panel import Panel
 from ..rules import Decision, Duty, InvalidSituation, PolicyError
 from ..rules.vocabulary import label
 from ..service import decide_all, parse_json, raised_not_applicable, to_json
+from ._options import JsonOption
 from ._output import console, fail
 
 #: The CLI's own words, in English and Spanish (the policy's sentences carry their own).
@@ -54,7 +55,7 @@ def decide(
     file: str = typer.Argument(
         ..., help="A situation JSON file, or - for standard input. A JSON array gives an array."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the decision JSON of CONTRACT.md."),
+    json_out: JsonOption = False,
     readings: Path | None = typer.Option(
         None, "--readings", help="A readings file answering open legal questions."
     ),

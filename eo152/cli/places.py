@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..config import Settings
+from ._options import JsonOption
 from ._output import console, error_console, fail, print_json
 
 if TYPE_CHECKING:
@@ -26,7 +27,6 @@ app = typer.Typer(
     help="City property and protected spaces: import GIS layers, look up a point or address.",
     no_args_is_help=True,
 )
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 _PROBLEMS_SHOWN = 10
 
 

@@ -12,6 +12,7 @@ from rich.table import Table
 from ..rules import Instrument, PolicyError, load_policy
 from ..rules.check import check as check_policy
 from ..rules.policytest import run
+from ._options import JsonOption
 from ._output import console, fail, print_json
 
 app = typer.Typer(help="Check, test and read the policy.", no_args_is_help=True)
@@ -19,7 +20,7 @@ app = typer.Typer(help="Check, test and read the policy.", no_args_is_help=True)
 
 @app.command()
 def check(
-    json_out: bool = typer.Option(False, "--json", help="Print the problems as JSON."),
+    json_out: JsonOption = False,
 ) -> None:
     """Fail, naming file and line, on anything wrong with the policy (exit status 1)."""
     report = check_policy()
@@ -47,7 +48,7 @@ def check(
 
 @app.command("test")
 def test_(
-    json_out: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    json_out: JsonOption = False,
 ) -> None:
     """Run every instrument's YAML tests (exit status 1 when one fails)."""
     try:
@@ -87,7 +88,7 @@ def show(
     instrument: str | None = typer.Argument(
         None, help="An instrument id, e.g. denver-eo-152; all when absent."
     ),
-    json_out: bool = typer.Option(False, "--json", help="Print the instrument(s) as JSON."),
+    json_out: JsonOption = False,
 ) -> None:
     """A lawyer's view: sections with their source and confidence, rules, open questions."""
     try:

@@ -193,6 +193,12 @@ def test_init_is_safe_to_run_twice(data_dir: Path) -> None:
     assert f"created {data_dir}" in first.stdout and f"kept {data_dir}" in second.stdout
 
 
+def test_init_prints_what_it_did_as_json(data_dir: Path) -> None:
+    run = eo152("init", "--json")
+    assert run.returncode == 0, run.stderr
+    assert f"created {data_dir}" in json.loads(run.stdout)["done"]
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
