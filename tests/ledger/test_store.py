@@ -27,6 +27,8 @@ from eo152.ledger import (
     open_store,
 )
 
+from .conftest import Eo152
+
 DIGEST = "ab" * 32
 
 
@@ -121,6 +123,18 @@ def test_a_newer_schema_version_is_refused_and_left_alone(sql_url: str, tmp_path
     store = open_store(sql_url)
     assert store.schema_version() == 7
     store.close()
+
+
+@pytest.mark.db
+def test_the_cli_refuses_a_newer_schema_with_status_2(
+    eo152: Eo152, settings: LedgerSettings
+) -> None:
+    store = open_store(settings.database_url)
+    store.connection.execute("UPDATE ledger_schema SET version = 7")
+    store.close()
+    code, _, err = eo152("ledger", "head")
+    assert code == 2
+    assert "schema version 7" in err
 
 
 def test_a_database_that_fails_is_a_ledger_error(sql_url: str, tmp_path: Path) -> None:
