@@ -10,7 +10,7 @@
     ├── EvidenceNotFound       no stored file has that digest
     ├── RefusedEntry           a field an entry cannot hold (also a ValueError)
     ├── NoSuchEntry            no entry, or no tree, of that size (also an IndexError)
-    ├── BadSettings            a setting that cannot be used (also a ValueError)
+    ├── BadSettings            a setting or key file that cannot be used (also a ValueError)
     ├── LedgerNotInitialized   no signing key or no tables yet: run ``eo152 init``
     ├── DatabaseUnavailable    DATABASE_URL cannot be opened, or the database failed
     ├── SchemaTooNew           the tables were written by a newer eo152
@@ -63,7 +63,7 @@ class NoSuchEntry(LedgerError, IndexError):
 
 
 class BadSettings(LedgerError, ValueError):
-    pass
+    """A setting, or the key file the settings point to, that cannot be used."""
 
 
 class LedgerNotInitialized(LedgerError):

@@ -139,6 +139,8 @@ class Ledger:
             raise LedgerNotInitialized(
                 f"no ledger key at {settings.key_file}: run `eo152 init` first"
             ) from error
+        except OSError as error:  # a folder in its place, no permission to read it
+            raise BadSettings(f"cannot read the ledger key {settings.key_file}: {error}") from error
         log_store = log_store or open_store(settings.database_url)
         try:
             log_store.prepare(create=False)

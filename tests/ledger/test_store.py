@@ -149,6 +149,13 @@ def test_a_database_that_fails_is_a_ledger_error(sql_url: str, tmp_path: Path) -
     ledger.close()
 
 
+def test_an_unreadable_key_is_a_ledger_error(tmp_path: Path) -> None:
+    settings = _settings(tmp_path, "memory")
+    settings.key_file.mkdir(parents=True)  # a folder where the key should be
+    with pytest.raises(LedgerError, match="cannot read the ledger key"):
+        Ledger.open(settings, MemoryStore())
+
+
 def test_a_url_of_another_database_is_refused() -> None:
     with pytest.raises(DatabaseUnavailable, match="neither sqlite"):
         open_store("mysql://localhost/eo152")
