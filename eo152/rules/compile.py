@@ -140,6 +140,11 @@ class Compiled:
         for variable in self.variables:
             for i in variable.atoms:
                 self.variable_of[i] = variable
+        # The search names variables by number and sets of atoms by bit masks: its tables then
+        # hold only ints and tuples, which the garbage collector stops walking.
+        number = {variable: n for n, variable in enumerate(self.variables)}
+        self.variable_number = tuple(number[v] for v in self.variable_of)
+        self.variable_mask = tuple(sum(1 << i for i in v.atoms) for v in self.variables)
         # The facts that atoms test (values, lists of values, lists of objects), read once per
         # situation and shared by those atoms and by the explanations that name them.
         self.facts = tuple(dict.fromkeys(a.path for a in self.atoms if a.kind != "question"))

@@ -435,13 +435,24 @@ def _checker(node: Field) -> Callable[[object], bool]:
 
 def _object_checker(node: Field) -> Callable[[object], bool]:
     checks = {child.name: _checker(child) for child in node.fields}
+    # Most fields are enums: their values are looked up here, without a call per field.
+    enums = {child.name: frozenset(child.values) for child in node.fields if child.kind == "enum"}
 
     def check(value: object) -> bool:
         if not isinstance(value, dict):
             return False
         for key, item in value.items():
+            if item is None:
+                if key not in checks:
+                    return False
+                continue
+            allowed = enums.get(key)
+            if allowed is not None:
+                if isinstance(item, str) and item in allowed:
+                    continue
+                return False
             test = checks.get(key)
-            if test is None or (item is not None and not test(item)):
+            if test is None or not test(item):
                 return False
         return True
 

@@ -60,7 +60,16 @@ class _Spoken:
     are listed, the conflicts and the rules ruled out in plan order, and which facts of the
     situation the duties' texts read (their ``key``)."""
 
-    __slots__ = ("conflicts", "items", "missing", "named", "ruled_out", "templates")
+    __slots__ = (
+        "conflicts",
+        "deep",
+        "fields",
+        "items",
+        "missing",
+        "named",
+        "ruled_out",
+        "templates",
+    )
 
     def __init__(self, said: Sequence[_Said], compiled: Compiled) -> None:
         ordered = sorted((s for s in said if s.template is not None), key=lambda s: s.order)
@@ -73,6 +82,27 @@ class _Spoken:
         # same one, and its items are looked into once per situation for all of them.
         self.items = tuple(sorted({i for t in self.templates for i in t.items}))
         self.missing = tuple(compiled.items_missing[i] for i in self.items)
+        # Most duties' subjects are top-level fields: which of those the situation gives says
+        # whether they are engaged. The others (``deep``) ask the situation themselves.
+        self.fields = frozenset(f for t in self.templates if t.subject for f in t.subject)
+        self.deep = tuple(t for t in self.templates if t.subject is None)
+
+    def engaged_key(self, situation: dict[str, Any]) -> object:
+        """What ``engaged`` reads of the situation."""
+        given = explain.given_fields(situation, self.fields)
+        if not self.deep:
+            return given
+        return (given, tuple([t.engaged_by(situation) for t in self.deep]))
+
+    def engaged(self, situation: dict[str, Any]) -> tuple[bool, ...]:
+        """Whether the situation raises each duty's subject."""
+        given = explain.given_fields(situation, self.fields)
+        return tuple(
+            [
+                t.engaged_by(situation) if t.subject is None else not t.subject.isdisjoint(given)
+                for t in self.templates
+            ]
+        )
 
     def lists(self, facts: Sequence[Any]) -> explain.Lists:
         if not self.items:
@@ -103,6 +133,7 @@ class Engine:
         self._tests = self.compiled.tests(self.answers)
         self._instruments = {i.id: i for i in policy.instruments}
         self._readings = [r.as_dict() for r in self.readings.values()]
+        self._texts = explain.Texts(self.compiled, self.readings)
 
     @classmethod
     def load(
@@ -126,16 +157,18 @@ class Engine:
         truths = [test(facts) for test in self._tests]
         spoken = self._spoken(plan, truths)
         duties, ruled_out = self._written(spoken, facts, situation)
+        # Positional arguments, in ``Decision``'s field order: this runs for every decision.
         return Decision(
-            engine=ENGINE,
-            instruments=[{"id": i, "version": v} for i, v in plan.instruments],
-            situation=situation,
-            duties=list(duties),
-            not_applicable=list(ruled_out),
-            conflicts=list(spoken.conflicts),
-            as_of=as_of,
-            as_of_source=source,
-            readings=list(map(dict, self._readings)),
+            ENGINE,
+            [{"id": i, "version": v} for i, v in plan.instruments],
+            situation,
+            list(duties),
+            list(spoken.conflicts),
+            as_of,
+            source,
+            None,
+            [dict(r) for r in self._readings] if self._readings else [],
+            list(ruled_out),
         )
 
     def _spoken(self, plan: Plan, truths: list[Truth]) -> _Spoken:
@@ -165,14 +198,14 @@ class Engine:
         """Resolve the pair over every way its unknowns could turn out, then explain it; the
         truths are as the pair reads them (its presumptions applied)."""
         ruled_out = tuple(
-            explain.ruled_out(self.compiled, rule, truths, self.readings)
+            explain.ruled_out(self.compiled, rule, truths, self._texts)
             for rule in pair.rules
             if rule.when(truths) is False
         )
         resolution = resolve(self.compiled, pair, truths, walk)
         if resolution.outcome is None:
             return _Said(None, (), ruled_out, (0, 0))
-        template = explain.template(self.compiled, pair, resolution, truths, self.readings)
+        template = explain.template(self.compiled, pair, resolution, truths, self._texts)
         conflicts = tuple(self._conflict(pair, high, low) for high, low in resolution.conflicts)
         rank = _RANK.get(pair.name, len(URGENCY))
         return _Said(
@@ -181,10 +214,10 @@ class Engine:
 
     def _written(self, spoken: _Spoken, facts: list[Any], situation: dict[str, Any]) -> _Written:
         """The duties and ruled-out rules written from the situation's own facts."""
-        engaged = tuple([t.engaged_by(situation) for t in spoken.templates])
         lists = spoken.lists(facts)
         memo = self.memo
         if memo is None:
+            engaged = spoken.engaged(situation)
             return (
                 tuple(
                     t.render(situation, lists, on)
@@ -194,11 +227,11 @@ class Engine:
             )
         return memo.remember(
             memo.written,
-            (spoken, spoken.key(facts, lists), engaged),
+            (spoken, spoken.key(facts, lists), spoken.engaged_key(situation)),
             lambda: (
                 tuple(
                     memo.duty(t, facts, situation, lists, on)
-                    for t, on in zip(spoken.templates, engaged, strict=True)
+                    for t, on in zip(spoken.templates, spoken.engaged(situation), strict=True)
                 ),
                 tuple(r.render(situation) for r in spoken.ruled_out),
             ),
@@ -246,7 +279,7 @@ class Memo:
         self.spoken: dict[tuple[Plan, tuple[Truth, ...]], _Spoken] = {}
         self.said: dict[tuple[Pair, tuple[Truth, ...]], _Said] = {}
         self.walks: dict[Pair, Walk] = {}
-        self.written: dict[tuple[_Spoken, tuple[Any, ...], tuple[bool, ...]], _Written] = {}
+        self.written: dict[tuple[_Spoken, tuple[Any, ...], object], _Written] = {}
         self.duties: dict[tuple[explain.Template, tuple[Any, ...], bool], Duty] = {}
 
     def remember(self, table: dict[_Key, _Value], key: _Key, make: Callable[[], _Value]) -> _Value:

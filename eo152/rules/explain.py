@@ -32,6 +32,42 @@ Part = Callable[[dict[str, Any]], str]
 Lists = Mapping[int, tuple[str, ...]]
 
 
+class Texts:
+    """What the policy alone fixes of every explanation, written once when the engine loads
+    (not once per resolution): each rule's cites, each atom's part of ``because`` with each
+    truth, and the "if" words of each value of each variable."""
+
+    def __init__(self, compiled: Compiled, readings: dict[str, Reading]) -> None:
+        questions = compiled.policy.questions
+        self.readings = readings
+        self.cites = {rule.rule.id: _rule_cites(compiled, rule) for rule in compiled.rules}
+        self.parts = {
+            (index, truth): describer(atom, truth, readings)
+            for index, atom in enumerate(compiled.atoms)
+            for truth in (True, False, None)
+        }
+        self.conditions = {
+            variable: tuple(
+                _conditions(variable, choice, questions) for choice in range(len(variable.domain))
+            )
+            for variable in compiled.variables
+        }
+
+    def part(
+        self, compiled: Compiled, index: int, truth: Truth, presumed: Mapping[str, Presumption]
+    ) -> _Named:
+        """``describer`` of atom ``index``: a presumed fact is stated as presumed."""
+        if presumed and compiled.atoms[index].path in presumed:
+            return describer(compiled.atoms[index], truth, self.readings, presumed)
+        return self.parts[index, truth]
+
+    def cited(self, cited: Sequence[Verdict]) -> tuple[str, ...]:
+        """The cites of the rules of ``cited``, without repeats."""
+        if len(cited) == 1:
+            return self.cites[cited[0].rule.rule.id]
+        return tuple(dict.fromkeys(c for v in cited for c in self.cites[v.rule.rule.id]))
+
+
 @dataclass(frozen=True, eq=False)
 class Template:
     """A duty as its resolution (and the truths it was memoized on) fix it.
@@ -57,6 +93,7 @@ class Template:
     items: tuple[int, ...] = ()  # the atoms of ``missing``
     if_then: tuple[IfThen, ...] = ()
     engaged_by: Callable[[dict[str, Any]], bool] = lambda _situation: True
+    subject: frozenset[str] | None = None  # top-level fields engaging it; None: deeper ones too
     duty: Duty | None = None  # the duty, engaged, when it reads no fact
 
     def key(self, facts: Sequence[Any], lists: Lists) -> tuple[Any, ...]:
@@ -96,7 +133,7 @@ def template(
     pair: Pair,
     resolution: Resolution,
     values: Sequence[Truth],
-    readings: dict[str, Reading],
+    texts: Texts,
 ) -> Template:
     """Everything the duty of ``pair`` says that ``resolution`` and ``values`` fix: the truths
     of the pair's atoms (presumptions applied) and of its rules' violation tests."""
@@ -104,7 +141,7 @@ def template(
     assert resolution.outcome is not None
     cited = resolution.cited
     presumed = {p.fact: p for p in pair.presumptions}
-    because = _because(compiled, cited, values, readings, presumed)
+    because = _because(compiled, cited, values, texts, presumed)
     named = tuple(
         dict.fromkeys(compiled.fact_index[path] for _, paths in because for path in paths)
     )
@@ -114,7 +151,7 @@ def template(
         action=pair.action,
         outcome=resolution.outcome,
         rules=tuple(v.rule.rule.id for v in cited),
-        cites=_cites(compiled, cited),
+        cites=texts.cited(cited),
         plain=_plain(pair, resolution, questions),
         changes_if=changes_text(pair, resolution, questions),
         open_questions=tuple(
@@ -127,25 +164,26 @@ def template(
         missing=missing,
         items=tuple(m for m in missing if not isinstance(m, str)),
         if_then=tuple(
-            if_then_entry(pair, s.variable, s.choice, s.outcome, questions)
+            if_then_entry(pair, texts.conditions[s.variable][s.choice], s.outcome)
             for s in resolution.settled
         ),
         engaged_by=subject_given(pair.subject),
+        subject=_top_level(pair.subject),
     )
     if named or found.items:
         return found
     return replace(found, duty=found.render({}, {}))
 
 
-def _cites(compiled: Compiled, cited: Sequence[Verdict]) -> tuple[str, ...]:
+def _rule_cites(compiled: Compiled, rule: CompiledRule) -> tuple[str, ...]:
     policy = compiled.policy
-    instruments = {i.id: i for i in policy.instruments}
+    instrument = policy.instrument(rule.rule.instrument)
+    assert instrument is not None
     return tuple(
         dict.fromkeys(
             owner.cite(section)
-            for v in cited
-            for s in v.rule.rule.cites
-            for owner, section in [instruments[v.rule.rule.instrument].section_of(s, policy)]
+            for s in rule.rule.cites
+            for owner, section in [instrument.section_of(s, policy)]
         )
     )
 
@@ -220,15 +258,15 @@ def _because(
     compiled: Compiled,
     cited: Sequence[Verdict],
     values: Sequence[Truth],
-    readings: dict[str, Reading],
+    texts: Texts,
     presumed: Mapping[str, Presumption],
 ) -> list[_Named]:
     parts: list[_Named] = []
     for verdict in cited:
         rule = verdict.rule
         for index in support(rule.condition, values):
-            parts.append(describer(compiled.atoms[index], values[index], readings, presumed))
-        parts.extend(_exceptions(compiled, rule, verdict, values, readings))
+            parts.append(texts.part(compiled, index, values[index], presumed))
+        parts.extend(_exceptions(rule, verdict, values, texts))
     return parts
 
 
@@ -247,11 +285,7 @@ def support(node: Indexed, values: Sequence[Truth]) -> list[int]:
 
 
 def _exceptions(
-    compiled: Compiled,
-    rule: CompiledRule,
-    verdict: Verdict,
-    values: Sequence[Truth],
-    readings: dict[str, Reading],
+    rule: CompiledRule, verdict: Verdict, values: Sequence[Truth], texts: Texts
 ) -> list[_Named]:
     parts: list[_Named] = []
     for exception in rule.unless:
@@ -260,11 +294,7 @@ def _exceptions(
             verdict.exception is not None and exception.exception.id != verdict.exception
         ):
             continue
-        facts = [
-            describer(compiled.atoms[i], values[i], readings)
-            for i in exception.atoms
-            if values[i] is not None
-        ]
+        facts = [texts.parts[i, values[i]] for i in exception.atoms if values[i] is not None]
         words = exception.exception.label.en
         parts.append(
             (
@@ -402,10 +432,32 @@ def subject_given(paths: Sequence[str]) -> Callable[[dict[str, Any]], bool]:
     return given
 
 
+def _top_level(paths: Sequence[str]) -> frozenset[str] | None:
+    """The fields of ``paths`` when all are top-level fields (``subject_given`` then asks
+    ``given_fields`` only), else None."""
+    if any("." in path or "[]" in path for path in paths):
+        return None
+    return frozenset(paths)
+
+
+def given_fields(situation: dict[str, Any], among: frozenset[str]) -> frozenset[str]:
+    """The top-level fields ``among`` that a situation gives, as ``subject_given`` reads them
+    (``_given_here``, written out: this runs for every decision)."""
+    return frozenset(
+        [
+            key
+            for key, value in situation.items()
+            if key in among
+            and value is not None
+            and (not isinstance(value, dict) or list(value.values()).count(None) < len(value))
+        ]
+    )
+
+
 def _given_here(value: Any) -> bool:
     """``_given`` of a top-level field's value."""
     if isinstance(value, dict):
-        return any(v is not None for v in value.values())
+        return list(value.values()).count(None) < len(value)
     return value is not None
 
 
@@ -436,17 +488,13 @@ class RuledOut:
 
 
 def ruled_out(
-    compiled: Compiled, rule: CompiledRule, values: Sequence[Truth], readings: dict[str, Reading]
+    compiled: Compiled, rule: CompiledRule, values: Sequence[Truth], texts: Texts
 ) -> RuledOut:
     """``rule``, whose condition is false for ``values``, and the facts that make it so."""
-    named = [
-        describer(compiled.atoms[i], values[i], readings)
-        for i in falsifying(rule.condition, values)
-    ]
-    verdict = Verdict(rule, rule.rule.outcome, None)
+    named = [texts.parts[i, values[i]] for i in falsifying(rule.condition, values)]
     return RuledOut(
         rule.rule.id,
-        _cites(compiled, (verdict,)),
+        texts.cites[rule.rule.id],
         tuple(part for part, _ in named),
         tuple(dict.fromkeys(compiled.fact_index[p] for _, paths in named for p in paths)),
     )
@@ -468,9 +516,17 @@ def falsifying(node: Indexed, values: Sequence[Truth], want: bool = False) -> li
 
 
 def if_then_entry(
-    pair: Pair, variable: Variable, choice: int, outcome: str | None, questions: dict[str, Any]
+    pair: Pair, condition: tuple[tuple[tuple[str, Any], ...], dict[str, str]], outcome: str | None
 ) -> IfThen:
-    """One "If ..., then ..." line: the variable's ``choice``-th value and its outcome."""
+    """One "If ..., then ..." line: a value of a variable (``Texts.conditions``), its outcome."""
+    given, conditions = condition
+    return IfThen(given, outcome, _then_text(pair, outcome, conditions))
+
+
+def _conditions(
+    variable: Variable, choice: int, questions: dict[str, Any]
+) -> tuple[tuple[tuple[str, Any], ...], dict[str, str]]:
+    """The variable's ``choice``-th value as ``IfThen.given`` and in words."""
     if variable.kind == "question":
         answer = variable.labels[choice]
         asked = questions[variable.name]
@@ -490,7 +546,7 @@ def if_then_entry(
             "en": f"the answer to “{label(variable.name, 'en')}” is {words['en']}",
             "es": f"la respuesta a “{label(variable.name, 'es')}” es {words['es']}",
         }
-    return IfThen(given, outcome, _then_text(pair, outcome, conditions))
+    return given, conditions
 
 
 _OR = {"en": " or ", "es": " o "}

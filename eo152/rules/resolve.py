@@ -15,10 +15,11 @@ once: see ``Walk``.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
+from typing import NamedTuple
 
 from .compile import Compiled, CompiledRule, Indexed, Pair, Variable
 from .conditions import Truth
@@ -92,21 +93,24 @@ def resolve(
 ) -> Resolution:
     """The pair's outcome over every way its unknowns could turn out; ``walk`` (the same pair's,
     from earlier situations) saves walking states met before."""
-    summary = (walk or Walk(compiled, pair)).explore(values)
+    walk = walk or Walk(compiled, pair)
+    summary = walk.explore(values)
     outcome = _ONLY.get(summary.outcomes, "indeterminate")
     determinate = outcome != "indeterminate"
+    variables = compiled.variables
+    relevant = tuple(variables[n] for n in summary.relevant)
     return Resolution(
         outcome=outcome,
-        cited=_cited(summary, outcome),
-        relevant=summary.relevant,
-        conflicts=_conflicts(summary, determinate),
-        speaking=summary.verdicts,
+        cited=walk.cited(summary, outcome),
+        relevant=relevant,
+        conflicts=walk.conflicts(summary, determinate),
+        speaking=walk.named(summary.verdicts),
         settled=()
         if determinate
         else tuple(
-            Settled(variable, choice, _ONLY[outcomes])
-            for variable in summary.relevant
-            for choice, outcomes in enumerate(summary.given[variable])
+            Settled(variables[n], choice, _ONLY[outcomes])
+            for n in summary.relevant
+            for choice, outcomes in enumerate(summary.given[n])
             if outcomes in _ONLY
         ),
     )
@@ -115,42 +119,35 @@ def resolve(
 # -- the search ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Summary:
+class _Summary(NamedTuple):
     """What the leaves below one node of the search say, in the order a depth-first walk meets
-    them: everything ``Resolution`` needs, so that a subtree met twice is walked once."""
+    them: everything ``Resolution`` needs, so that a subtree met twice is walked once.
+
+    Verdicts are numbers in their ``Walk`` and rules positions in the pair, so that a summary
+    holds only ints and tuples: a memo keeps hundreds of thousands of them, and the garbage
+    collector stops walking such tuples.
+    """
 
     outcomes: int  # the leaves' outcomes (``_BIT``)
-    agreeing: frozenset[str]  # rules giving the leaf's outcome in every leaf
-    verdicts: tuple[Verdict, ...]  # first verdict of each rule, over all leaves
-    prevailing: tuple[Verdict, ...]  # first prevailing verdict of each rule
-    relevant: tuple[Variable, ...]  # variables whose value changed the outcomes, post-order
-    conflicts: tuple[tuple[Verdict, Verdict], ...]
-    everywhere: frozenset[tuple[str, str]]  # the conflicts (by rule ids) found in every leaf
+    agreeing: int  # rules (bits by position) giving the leaf's outcome in every leaf
+    verdicts: tuple[int, ...]  # first verdict of each rule, over all leaves
+    prevailing: tuple[int, ...]  # first prevailing verdict of each rule
+    relevant: tuple[int, ...]  # variables (numbers) whose value changed the outcomes, post-order
+    conflicts: tuple[tuple[int, int], ...]  # (prevailing, overridden) verdicts
+    everywhere: int  # the conflicts (bits by the two rules' positions) found in every leaf
     # For each variable split on below: the outcomes of the leaves with each of its values.
-    given: Mapping[Variable, tuple[int, ...]]
+    given: dict[int, tuple[int, ...]]
 
 
-class _RuleState:
-    """One rule at one node of the search: its verdict once decided, else what is left of its
-    condition and exceptions (its *residual*). One object per distinct residual of a rule, so
-    that a node's state is the tuple of its rules' states and compares by identity."""
-
-    __slots__ = ("decided", "live", "split", "verdict")
-
-    def __init__(
-        self,
-        verdict: Verdict | None,
-        split: Sequence[int] = (),
-        live: frozenset[int] = frozenset(),
-    ) -> None:
-        self.decided = not split
-        self.verdict = verdict  # None: it does not apply (or is undecided)
-        self.split = split  # while undecided: the atoms to split on, in order
-        self.live = live  # the unknown atoms its residual still reads
-
+#: A rule's state: its verdict (a number, -1 while it does not apply or is undecided), the atoms
+#: to split on while undecided (empty once decided), and the unknown atoms its residual still
+#: reads (a bit mask). States are numbered per ``Walk``; a node's state is the tuple of the
+#: numbers of its rules' states.
+_RuleState = tuple[int, tuple[int, ...], int]
 
 _Residual = bool | tuple[object, ...]  # a decided part's truth, or what is left of it
+#: A rule's state as ``_rule_state`` finds it: as ``_RuleState``, with the verdict itself.
+_Decided = tuple[Verdict | None, tuple[int, ...], int]
 
 
 class Walk:
@@ -168,84 +165,240 @@ class Walk:
     """
 
     def __init__(self, compiled: Compiled, pair: Pair) -> None:
-        self.variable_of = compiled.variable_of
+        self.compiled = compiled
         ranked = [(rank, rule) for rank, (_, rules) in enumerate(pair.groups) for rule in rules]
         self.rules = tuple(rule for _, rule in ranked)
         self.ranks = tuple(rank for rank, _ in ranked)
         self.groups = len(pair.groups)
-        # Per rule: its state by the truths of its atoms, and by its residual.
-        self.by_truths: list[dict[tuple[Truth, ...], _RuleState]] = [{} for _ in ranked]
-        self.by_residual: list[dict[_Residual, _RuleState]] = [{} for _ in ranked]
-        self.summaries: dict[tuple[_RuleState, ...], _Summary] = {}
+        # Per rule: its state (a number) by the truths of its atoms, and by its residual.
+        self.by_truths: list[dict[tuple[Truth, ...], int]] = [{} for _ in ranked]
+        self.by_residual: list[dict[_Residual, int]] = [{} for _ in ranked]
+        self.states: list[_RuleState] = []
+        # Verdicts by number, each with its rule's position and its outcome's bit.
+        self.verdicts: list[Verdict] = []
+        self.verdict_of: dict[tuple[int, str | None], int] = {}
+        self.position: list[int] = []
+        self.leaves: dict[tuple[int, ...], _Summary] = {}
+        self.summaries: dict[tuple[int, ...], _Summary] = {}
 
     def explore(self, values: Sequence[Truth]) -> _Summary:
-        states = []
+        key = []
         for k, rule in enumerate(self.rules):
             truths = rule.truths(values)
             state = self.by_truths[k].get(truths)
             if state is None:
-                residual, state = _rule_state(rule, values)
-                state = self.by_truths[k][truths] = self.by_residual[k].setdefault(residual, state)
-            states.append(state)
-        key = tuple(states)
-        found = self.summaries.get(key)
+                state = self.by_truths[k][truths] = self._state(k, rule, values)
+            key.append(state)
+        states = tuple(key)
+        found = self.summaries.get(states)
         if found is None:
-            found = self.summaries[key] = self._walk(values, key)
+            found = self.summaries[states] = self._walk(values, states)
         return found
 
-    def _walk(self, values: Sequence[Truth], states: tuple[_RuleState, ...]) -> _Summary:
+    def _state(self, k: int, rule: CompiledRule, values: Sequence[Truth]) -> int:
+        residual, (verdict, split, live) = _rule_state(rule, values)
+        found = self.by_residual[k].get(residual)
+        if found is None:
+            number = -1 if verdict is None else self._verdict(k, verdict)
+            found = self.by_residual[k][residual] = len(self.states)
+            self.states.append((number, split, live))
+        return found
+
+    def _verdict(self, k: int, verdict: Verdict) -> int:
+        key = (k, verdict.exception)
+        found = self.verdict_of.get(key)
+        if found is None:
+            found = self.verdict_of[key] = len(self.verdicts)
+            self.verdicts.append(verdict)
+            self.position.append(k)
+        return found
+
+    def _walk(self, values: Sequence[Truth], states: tuple[int, ...]) -> _Summary:
         split = self._split(values, states)
-        if split is None:
-            spoken: list[list[Verdict]] = [[] for _ in range(self.groups)]
-            for rank, state in zip(self.ranks, states, strict=True):
-                if state.verdict is not None:
-                    spoken[rank].append(state.verdict)
-            return _leaf_summary(leaf([group for group in spoken if group]))
+        if split < 0:
+            spoken = tuple(number for s in states if (number := self.states[s][0]) >= 0)
+            found = self.leaves.get(spoken)
+            if found is None:
+                found = self.leaves[spoken] = self._leaf(spoken)
+            return found
         children = []
-        for truths in split.domain:
+        atoms = self.compiled.variables[split].atoms
+        for truths in self.compiled.variables[split].domain:
             branch = list(values)
-            for index, truth in zip(split.atoms, truths, strict=True):
+            for index, truth in zip(atoms, truths, strict=True):
                 branch[index] = truth
             children.append(self.explore(branch))
-        return _merge(children, split)
+        return self._merge(children, split)
 
-    def _split(self, values: Sequence[Truth], states: tuple[_RuleState, ...]) -> Variable | None:
-        """The variable to split on: that of the first unknown atom of the first undecided rule,
-        passing over variables no residual reads."""
-        undecided = next((state for state in states if not state.decided), None)
+    def _split(self, values: Sequence[Truth], states: tuple[int, ...]) -> int:
+        """The variable (its number) to split on, or -1 at a leaf: that of the first unknown
+        atom of the first undecided rule, passing over variables no residual reads."""
+        table = self.states
+        undecided = next((split for s in states if (split := table[s][1])), None)
         if undecided is None:
-            return None
-        live = frozenset().union(*(state.live for state in states))
-        for index in undecided.split:
-            if values[index] is None:
-                variable = self.variable_of[index]
-                if not live.isdisjoint(variable.atoms):
-                    return variable
+            return -1
+        live = 0
+        for s in states:
+            live |= table[s][2]
+        number, mask = self.compiled.variable_number, self.compiled.variable_mask
+        for index in undecided:
+            if values[index] is None and live & mask[number[index]]:
+                return number[index]
         raise AssertionError("an undecided rule reads no unknown atom")
 
+    def _leaf(self, spoken: tuple[int, ...]) -> _Summary:
+        """The summary of one world, where the verdicts ``spoken`` (numbers, in rule order)
+        speak: precedence as ``leaf`` applies it."""
+        groups: list[list[Verdict]] = [[] for _ in range(self.groups)]
+        for number in spoken:
+            groups[self.ranks[self.position[number]]].append(self.verdicts[number])
+        found = leaf([group for group in groups if group])
+        number_of = {id(self.verdicts[n]): n for n in spoken}
+        verdicts = tuple(number_of[id(v)] for v in found.verdicts)
+        high = number_of[id(found.prevailing[0])] if found.prevailing else -1
+        conflicts = tuple((high, number_of[id(v)]) for v in found.overridden)
+        return _Summary(
+            outcomes=_BIT[found.outcome],
+            agreeing=sum(
+                1 << self.position[number_of[id(v)]]
+                for v in found.verdicts
+                if v.outcome == found.outcome
+            ),
+            verdicts=verdicts,
+            prevailing=tuple(number_of[id(v)] for v in found.prevailing),
+            relevant=(),
+            conflicts=conflicts,
+            everywhere=reduce(or_, (self._conflict_bit(c) for c in conflicts), 0),
+            given={},
+        )
 
-def _rule_state(rule: CompiledRule, values: Sequence[Truth]) -> tuple[_Residual, _RuleState]:
-    """The rule's residual and its state (as ``verdict`` decides it)."""
+    def _conflict_bit(self, conflict: tuple[int, int]) -> int:
+        high, low = conflict
+        return 1 << (self.position[high] * len(self.rules) + self.position[low])
+
+    def _merge(self, children: list[_Summary], split: int) -> _Summary:
+        first = children[0]
+        outcomes, agreeing, everywhere = 0, first.agreeing, first.everywhere
+        relevant: dict[int, None] = {}
+        for child in children:
+            outcomes |= child.outcomes
+            agreeing &= child.agreeing
+            everywhere &= child.everywhere
+            relevant.update(dict.fromkeys(child.relevant))
+        if any(child.outcomes != first.outcomes for child in children):
+            relevant.setdefault(split)
+        return _Summary(
+            outcomes=outcomes,
+            agreeing=agreeing,
+            verdicts=self._unique([child.verdicts for child in children]),
+            prevailing=self._unique([child.prevailing for child in children]),
+            relevant=tuple(relevant),
+            conflicts=self._conflicts(children),
+            everywhere=everywhere,
+            given=_given(children, split, self.compiled.variables),
+        )
+
+    def _unique(self, rows: list[tuple[int, ...]]) -> tuple[int, ...]:
+        """The verdicts of the children's ``rows``, the first of each rule."""
+        first = rows[0]
+        if all(row == first for row in rows):
+            return first
+        seen = 0
+        found = []
+        position = self.position
+        for row in rows:
+            for number in row:
+                bit = 1 << position[number]
+                if not seen & bit:
+                    seen |= bit
+                    found.append(number)
+        return tuple(found)
+
+    def _conflicts(self, children: list[_Summary]) -> tuple[tuple[int, int], ...]:
+        """The children's conflicts, the first of each two rules."""
+        found: dict[int, tuple[int, int]] = {}
+        for child in children:
+            for conflict in child.conflicts:
+                found.setdefault(self._conflict_bit(conflict), conflict)
+        return tuple(found.values())
+
+    # -- what the summary of the root says --------------------------------------------------
+
+    def named(self, numbers: Iterable[int]) -> tuple[Verdict, ...]:
+        return tuple(self.verdicts[n] for n in numbers)
+
+    def cited(self, summary: _Summary, outcome: str | None) -> tuple[Verdict, ...]:
+        """The rules to cite: those giving the outcome in every world, else each world's
+        prevailing."""
+        if outcome is None:
+            return ()
+        if outcome != "indeterminate":
+            chosen = self.named(
+                n for n in summary.verdicts if summary.agreeing >> self.position[n] & 1
+            )
+            if chosen:
+                return chosen
+        return self.named(summary.prevailing)
+
+    def conflicts(
+        self, summary: _Summary, determinate: bool
+    ) -> tuple[tuple[Verdict, Verdict], ...]:
+        """The overrides precedence resolved: for an undecided pair, only those in every world.
+
+        An override that happens only in some ways the facts could turn out is not reported as
+        resolved; the open question or missing fact that decides it is reported instead.
+        """
+        return tuple(
+            (self.verdicts[high], self.verdicts[low])
+            for high, low in summary.conflicts
+            if determinate or summary.everywhere & self._conflict_bit((high, low))
+        )
+
+
+def _given(
+    children: list[_Summary], split: int, variables: Sequence[Variable]
+) -> dict[int, tuple[int, ...]]:
+    """For each variable split on below: the outcomes of the leaves with each of its values.
+    With a variable known, a leaf keeps its outcome; the split's values are the children's."""
+    given = {split: tuple(child.outcomes for child in children)}
+    below = dict.fromkeys(n for child in children for n in child.given)
+    below.pop(split, None)
+    for n in below:
+        columns = [0] * len(variables[n].domain)
+        for child in children:
+            row = child.given.get(n)
+            if row is None:
+                columns = [column | child.outcomes for column in columns]
+            else:
+                columns = [column | found for column, found in zip(columns, row, strict=True)]
+        given[n] = tuple(columns)
+    return given
+
+
+def _rule_state(
+    rule: CompiledRule, values: Sequence[Truth]
+) -> tuple[_Residual, tuple[Verdict | None, tuple[int, ...], int]]:
+    """The rule's residual and its state: its verdict once decided (None: it does not
+    apply), else the atoms to split on and the unknown atoms it still reads (a bit mask)."""
     live: list[int] = []
     applies = _residual(rule.condition, values, live)
     if applies is False:
-        return False, _RuleState(None)
-    split: Sequence[int] = rule.atoms if applies is not True else ()
+        return False, (None, (), 0)
+    split: tuple[int, ...] = rule.atoms if applies is not True else ()
     residual: list[_Residual] = [applies]
     for exception in rule.unless:
         holds = _residual(exception.condition, values, live)
         if holds is True and not split:
             found = exception.exception
             decided = Verdict(rule, found.outcome, found.id, found.permission != "floor")
-            return (found.id,), _RuleState(decided)
+            return (found.id,), (decided, (), 0)
         if holds is not True and holds is not False and not split:
             split = exception.atoms
         residual.append(holds)
     if not split:
-        return True, _RuleState(
-            Verdict(rule, rule.rule.outcome, None, rule.rule.permission != "floor")
-        )
-    return tuple(residual), _RuleState(None, split, frozenset(live))
+        verdict = Verdict(rule, rule.rule.outcome, None, rule.rule.permission != "floor")
+        return True, (verdict, (), 0)
+    return tuple(residual), (None, split, reduce(or_, (1 << i for i in live), 0))
 
 
 def _residual(node: Indexed, values: Sequence[Truth], live: list[int]) -> _Residual:
@@ -273,87 +426,3 @@ def _residual(node: Indexed, values: Sequence[Truth], live: list[int]) -> _Resid
     if len(live) == mark:
         return not decisive
     return tuple(parts)
-
-
-def _leaf_summary(found: Leaf) -> _Summary:
-    high = found.prevailing[0] if found.prevailing else None
-    conflicts = _unique_conflicts((high, low) for low in found.overridden if high is not None)
-    return _Summary(
-        outcomes=_BIT[found.outcome],
-        agreeing=found.agreeing,
-        verdicts=_unique(found.verdicts),
-        prevailing=_unique(found.prevailing),
-        relevant=(),
-        conflicts=conflicts,
-        everywhere=frozenset(_conflict_key(c) for c in conflicts),
-        given={},
-    )
-
-
-def _merge(children: list[_Summary], split: Variable) -> _Summary:
-    relevant = list(dict.fromkeys(v for child in children for v in child.relevant))
-    if len({child.outcomes for child in children}) > 1 and split not in relevant:
-        relevant.append(split)
-    # With a variable known, a leaf keeps its outcome; the split's values are the children's.
-    given = {split: tuple(child.outcomes for child in children)}
-    for variable in dict.fromkeys(v for child in children for v in child.given):
-        if variable is not split:
-            width = len(variable.domain)
-            rows = [child.given.get(variable) or (child.outcomes,) * width for child in children]
-            given[variable] = tuple(reduce(or_, column) for column in zip(*rows, strict=True))
-    return _Summary(
-        outcomes=reduce(or_, (child.outcomes for child in children)),
-        agreeing=frozenset.intersection(*(child.agreeing for child in children)),
-        verdicts=_unique(v for child in children for v in child.verdicts),
-        prevailing=_unique(v for child in children for v in child.prevailing),
-        relevant=tuple(relevant),
-        conflicts=_unique_conflicts(c for child in children for c in child.conflicts),
-        everywhere=frozenset.intersection(*(child.everywhere for child in children)),
-        given=given,
-    )
-
-
-# -- what the summary of the root says ------------------------------------------------------
-
-
-def _cited(summary: _Summary, outcome: str | None) -> tuple[Verdict, ...]:
-    """The rules to cite: those giving the outcome in every world, else each world's prevailing."""
-    if outcome is None:
-        return ()
-    if outcome != "indeterminate":
-        chosen = tuple(v for v in summary.verdicts if v.rule.rule.id in summary.agreeing)
-        if chosen:
-            return chosen
-    return summary.prevailing
-
-
-def _unique(verdicts: Iterable[Verdict]) -> tuple[Verdict, ...]:
-    found: dict[str, Verdict] = {}
-    for verdict in verdicts:
-        found.setdefault(verdict.rule.rule.id, verdict)
-    return tuple(found.values())
-
-
-def _conflicts(summary: _Summary, determinate: bool) -> tuple[tuple[Verdict, Verdict], ...]:
-    """The overrides precedence resolved: for an undecided pair, only those in every world.
-
-    An override that happens only in some ways the facts could turn out is not reported as
-    resolved; the open question or missing fact that decides it is reported instead.
-    """
-    if determinate:
-        return summary.conflicts
-    return tuple(c for c in summary.conflicts if _conflict_key(c) in summary.everywhere)
-
-
-def _conflict_key(conflict: tuple[Verdict, Verdict]) -> tuple[str, str]:
-    high, low = conflict
-    return (high.rule.rule.id, low.rule.rule.id)
-
-
-def _unique_conflicts(
-    pairs: Iterable[tuple[Verdict, Verdict]],
-) -> tuple[tuple[Verdict, Verdict], ...]:
-    found: dict[tuple[str, str], tuple[Verdict, Verdict]] = {}
-    for conflict in pairs:
-        found.setdefault(_conflict_key(conflict), conflict)
-    return tuple(found.values())

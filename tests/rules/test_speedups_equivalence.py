@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -39,7 +40,7 @@ from eo152.rules.conditions import Atom, Node, Truth, evaluate_atom, missing_pat
 from eo152.rules.decision import canonical_json
 from eo152.rules.engine import _moment
 from eo152.rules.policy import DEFAULT_POLICY_DIR
-from eo152.rules.resolve import Leaf, Resolution, Settled, Verdict, _unique, resolve
+from eo152.rules.resolve import Leaf, Resolution, Settled, Verdict, resolve
 from eo152.service import to_json
 
 from .strategies import situations
@@ -199,6 +200,14 @@ def _leaf_or_split(compiled: Compiled, pair: Pair, values: list[Truth]) -> Leaf 
         if verdicts:
             spoken.append(verdicts)
     return search.leaf(spoken)
+
+
+def _unique(verdicts: Iterable[Verdict]) -> tuple[Verdict, ...]:
+    """The first verdict of each rule."""
+    found: dict[str, Verdict] = {}
+    for verdict in verdicts:
+        found.setdefault(verdict.rule.rule.id, verdict)
+    return tuple(found.values())
 
 
 def _exhaustive(
