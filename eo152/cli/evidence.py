@@ -15,10 +15,10 @@ import typer
 
 from ..ledger import BadEvidence, CustodyEvent, Receipt
 from ..ledger._entries import now
+from ._options import JsonOption
 from ._output import print_json
 from .ledger import (
     ActorOption,
-    JsonOption,
     ReasonOption,
     actor_or_default,
     opened,

@@ -32,6 +32,7 @@ from ..ledger import (
     verify_bundle,
     verify_receipt,
 )
+from ._options import JsonOption
 from ._output import console, error_console, fail, print_json
 
 app = typer.Typer(
@@ -39,7 +40,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON.")]
 KeyOption = Annotated[
     str | None,
     typer.Option("--key", help="The log key to trust (C2SP verifier key), as published."),
@@ -101,7 +101,7 @@ def reported() -> Iterator[None]:
         yield
     except VerificationFailed as error:
         fail(f"verification failed: {escape(str(error))}", status=1)
-    except (LedgerError, IndexError, ValueError) as error:
+    except LedgerError as error:
         fail(escape(str(error)))  # a path may hold [brackets], which are not markup
 
 
