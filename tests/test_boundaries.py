@@ -64,3 +64,13 @@ def test_a_front_end_never_imports_another_or_the_project(front_end: str) -> Non
     for module in sorted((ROOT / front_end).rglob("*.py")):
         for name in imports_of(module, front_end):
             assert not name.startswith(others), f"{front_end}/{module.name} imports {name}"
+
+
+@pytest.mark.parametrize("front_end", FRONT_ENDS)
+def test_a_front_end_uses_only_the_public_names_of_a_library(front_end: str) -> None:
+    for module in sorted((ROOT / front_end).rglob("*.py")):
+        for name in imports_of(module, front_end):
+            private = [part for part in name.split(".")[1:] if part.startswith("_")]
+            if name.startswith(f"eo152.{front_end}"):
+                continue  # its own helpers (``cli._output``) are its business
+            assert not private, f"{front_end}/{module.name} reaches into {name}"

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import typer
 
-from ..ledger import BadEvidence, CustodyEvent, Receipt
-from ..ledger._entries import now
+from ..ledger import BadEvidence, Receipt
+from ..services.custody import log_shared, log_viewed
 from ._options import JsonOption
 from ._output import print_json
 from .ledger import (
@@ -120,9 +120,8 @@ def view(
     Nothing is copied: record each viewing, in the evidence room or on a stored copy.
     """
     digest = digest.lower()
-    event = CustodyEvent("viewed", digest, actor_or_default(actor), now(), reason=reason)
     with opened() as ledger, reported():
-        receipt = ledger.log_custody(event)
+        receipt = log_viewed(ledger, digest, actor_or_default(actor), reason)
     _logged(receipt, as_json, f"viewed {digest}", {"sha256": digest})
 
 
@@ -147,11 +146,8 @@ def share(
     record here to whom.
     """
     digest = digest.lower()
-    event = CustodyEvent(
-        "shared", digest, actor_or_default(actor), now(), recipient=to, reason=reason
-    )
     with opened() as ledger, reported():
-        receipt = ledger.log_custody(event)
+        receipt = log_shared(ledger, digest, actor_or_default(actor), to, reason)
     _logged(receipt, as_json, f"shared {digest}", {"sha256": digest})
 
 

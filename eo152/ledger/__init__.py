@@ -20,6 +20,7 @@ from ._entries import (
     LedgerExported,
     RecordChanged,
     check_text,
+    now,
 )
 from ._errors import (
     BadDocument,
@@ -101,6 +102,7 @@ __all__ = [
     "export_bundle",
     "initialize",
     "load_document",
+    "now",
     "open_store",
     "verify_bundle",
     "verify_consistency",
