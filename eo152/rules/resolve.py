@@ -110,7 +110,9 @@ def resolve(
         else tuple(
             Settled(variables[n], choice, _ONLY[outcomes])
             for n in summary.relevant
-            for choice, outcomes in enumerate(summary.given[n])
+            for choice, outcomes in enumerate(
+                summary.given.get(n) or (summary.outcomes,) * len(variables[n].domain)
+            )
             if outcomes in _ONLY
         ),
     )
@@ -135,7 +137,8 @@ class _Summary(NamedTuple):
     relevant: tuple[int, ...]  # variables (numbers) whose value changed the outcomes, post-order
     conflicts: tuple[tuple[int, int], ...]  # (prevailing, overridden) verdicts
     everywhere: int  # the conflicts (bits by the two rules' positions) found in every leaf
-    # For each variable split on below: the outcomes of the leaves with each of its values.
+    # For each variable split on below: the outcomes of the leaves with each of its values
+    # (``_given``: a row of the node's own outcomes is left out).
     given: dict[int, tuple[int, ...]]
 
 
@@ -269,7 +272,7 @@ class Walk:
             relevant=(),
             conflicts=conflicts,
             everywhere=reduce(or_, (self._conflict_bit(c) for c in conflicts), 0),
-            given={},
+            given=_NO_ROWS,
         )
 
     def _conflict_bit(self, conflict: tuple[int, int]) -> int:
@@ -295,7 +298,7 @@ class Walk:
             relevant=tuple(relevant),
             conflicts=self._conflicts(children),
             everywhere=everywhere,
-            given=_given(children, split, self.compiled.variables),
+            given=_given(children, split, outcomes, self.compiled.variables),
         )
 
     def _unique(self, rows: list[tuple[int, ...]]) -> tuple[int, ...]:
@@ -356,23 +359,37 @@ class Walk:
 
 
 def _given(
-    children: list[_Summary], split: int, variables: Sequence[Variable]
+    children: list[_Summary], split: int, outcomes: int, variables: Sequence[Variable]
 ) -> dict[int, tuple[int, ...]]:
     """For each variable split on below: the outcomes of the leaves with each of its values.
-    With a variable known, a leaf keeps its outcome; the split's values are the children's."""
-    given = {split: tuple(child.outcomes for child in children)}
+    With a variable known, a leaf keeps its outcome; the split's values are the children's.
+
+    A row giving every value the node's own ``outcomes`` is left out, as is every row of a
+    node whose leaves agree: a missing row means that, so merging and ``resolve`` read the
+    same, and most subtrees (those that are determinate) carry no rows at all.
+    """
+    if outcomes in _ONLY:
+        return _NO_ROWS
+    given = {}
+    row = tuple([child.outcomes for child in children])
+    if any(found != outcomes for found in row):
+        given[split] = row
     below = dict.fromkeys(n for child in children for n in child.given)
     below.pop(split, None)
     for n in below:
-        columns = [0] * len(variables[n].domain)
+        columns = (0,) * len(variables[n].domain)
         for child in children:
-            row = child.given.get(n)
-            if row is None:
-                columns = [column | child.outcomes for column in columns]
+            found = child.given.get(n)
+            if found is None:
+                columns = tuple([column | child.outcomes for column in columns])
             else:
-                columns = [column | found for column, found in zip(columns, row, strict=True)]
-        given[n] = tuple(columns)
+                columns = tuple(map(or_, columns, found))
+        if any(column != outcomes for column in columns):
+            given[n] = columns
     return given
+
+
+_NO_ROWS: dict[int, tuple[int, ...]] = {}
 
 
 def _rule_state(
