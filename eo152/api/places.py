@@ -13,6 +13,7 @@ import logging
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .. import places
+from ..services.places import PlaceQueryError, look_up, place_query
 from .problems import problem, read_only
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -21,27 +22,15 @@ _log = logging.getLogger("eo152.places")
 
 @read_only
 def lookup(request: HttpRequest) -> HttpResponse:
-    query = request.GET
-    asked = {name for name in ("lat", "lon", "address") if name in query}
-    if "address" in asked and asked & {"lat", "lon"}:
-        return problem(400, "Ambiguous lookup", "Give lat and lon, or address, not both.")
-    if "address" in asked:
-        return _address(query["address"])
-    missing = [name for name in ("lat", "lon") if name not in asked]
-    if missing:
-        errors = [(name, "is required (or give address)") for name in missing]
-        return problem(400, "Incomplete lookup", "Give lat and lon, or address.", errors)
+    asked = request.GET
     try:
-        lat, lon = _coordinate(query["lat"], "lat"), _coordinate(query["lon"], "lon")
-        registry = places.Registry.current()
-        return _json(registry.lookup(lat, lon).to_dict())
-    except _BadParameter as error:
-        return problem(400, "Not a number", str(error), [(error.name, str(error))])
-    except places.InvalidCoordinates as error:
-        name = "lon" if str(error).startswith("lon") else "lat"
-        return problem(422, "Coordinates out of range", str(error), [(name, str(error))])
+        query = place_query(asked.get("lat"), asked.get("lon"), asked.get("address"))
+        found = look_up(places.Registry.current(), query)
+    except PlaceQueryError as error:
+        return problem(error.status, error.title, error.message, error.errors)
     except places.StoreError as error:
         return _unreadable(error)
+    return _json(found.to_dict())
 
 
 @read_only
@@ -77,32 +66,6 @@ def layer_geojson(request: HttpRequest, layer_id: str) -> HttpResponse:
     response["ETag"] = etag
     response["Cache-Control"] = "no-cache"  # kept by the browser, asked again with the ETag
     return response
-
-
-class _BadParameter(ValueError):
-    def __init__(self, name: str, value: str) -> None:
-        super().__init__(f"{name} {value!r} is not a number")
-        self.name = name
-
-
-def _coordinate(value: str, name: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        raise _BadParameter(name, value) from None
-
-
-def _address(text: str) -> HttpResponse:
-    if not text.strip():
-        return problem(400, "Empty address", "The address is empty.", [("address", "is empty")])
-    try:
-        found = places.Registry.current().lookup_address(text)
-    except places.StoreError as error:
-        return _unreadable(error)
-    if found.normalized is None:
-        message = f"cannot read a house number and a street in {text!r}"
-        return problem(422, "Unreadable address", message, [("address", message)])
-    return _json(found.to_dict())
 
 
 def _unreadable(error: places.StoreError) -> HttpResponse:

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..config import Settings
+from ..services.places import PlaceQueryError, look_up, place_query
 from ._options import JsonOption
 from ._output import console, error_console, fail, print_json
 
@@ -108,14 +109,21 @@ def lookup(
     given = [coordinates is not None and len(coordinates) > 0, address is not None, csv_file]
     if sum(bool(g) for g in given) != 1:
         fail("give LAT LON, or --address TEXT, or --csv FILE (exactly one)")
-    registry = _registry()
     if csv_file is not None:
-        _lookup_csv(registry, csv_file, as_json)
-    elif address is not None:
-        _lookup_address(registry, address, as_json)
+        _lookup_csv(_registry(), csv_file, as_json)
+        return
+    lat, lon = (None, None) if address is not None else _coordinates(coordinates or [])
+    try:
+        query = place_query(lat, lon, address)
+        found = look_up(_registry(), query)
+    except PlaceQueryError as refused:
+        fail(refused.message)
+    from .. import places
+
+    if isinstance(found, places.AddressAnswer):
+        _show_address(found, as_json)
     else:
-        lat, lon = _coordinates(coordinates or [])
-        _show(_lookup_point(registry, lat, lon), as_json)
+        _show(found, as_json)
 
 
 def _registry() -> places.Registry:
@@ -144,22 +152,11 @@ def _coordinates(values: list[str]) -> tuple[str, str]:
     return values[0], values[1]
 
 
-def _lookup_point(registry: places.Registry, lat: Any, lon: Any) -> places.Answer:
-    from .. import places
-
-    try:
-        return registry.lookup(lat, lon)
-    except places.InvalidCoordinates as error:
-        fail(str(error))
-
-
-def _lookup_address(registry: places.Registry, text: str, as_json: bool) -> None:
-    found = registry.lookup_address(text)
-    if found.normalized is None:
-        fail(f"cannot read a house number and a street in {text!r}")
+def _show_address(found: places.AddressAnswer, as_json: bool) -> None:
     if as_json:
         print_json(found.to_dict())
         return
+    text = found.query
     if found.answer is None:
         console.print(
             f"No loaded layer carries the address {text!r} (read as {found.normalized!r}); "

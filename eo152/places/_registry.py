@@ -126,8 +126,9 @@ class Registry:
     def places(self) -> PlaceTable:
         return PlaceTable(self.place_layers)
 
-    def lookup(self, lat: float, lon: float) -> Answer:
-        """Answer one point; raise InvalidCoordinates for a latitude or longitude off Earth."""
+    def lookup(self, lat: float | str, lon: float | str) -> Answer:
+        """Answer one point; raise InvalidCoordinates for a latitude or longitude off Earth
+        (or not a number). Text is read as a number and quoted as given in the message."""
         lat, lon = check_coordinates(lat, lon)
         found: list[tuple[float, Place]] = []
         for index, layer in enumerate(self.place_layers):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 
 from .. import places
 from ..rules.vocabulary import label
+from ..services.places import PlaceQueryError, look_up_text
 from .errors import error_page
 from .language import language_of, url_with
 from .permalink import pack
@@ -77,17 +78,21 @@ def places_page(request: HttpRequest) -> HttpResponse:
     return render(request, "eo152/places.html", context, status=status)
 
 
+#: The sentence shown for each way a query is refused (``PlaceQueryError.kind``).
+_REFUSALS = {
+    "out_of_range": "places_error_coordinates",
+    "unreadable_address": "places_error_unreadable",
+}
+
+
 def _search(registry: places.Registry, query: str, texts: dict[str, str]) -> Search:
     try:
-        point = places.parse_point(query)
-    except places.InvalidCoordinates:
-        return Search(query, None, None, texts["places_error_coordinates"])
-    if point is not None:
-        return Search(query, registry.lookup(*point), None, "")
-    found = registry.lookup_address(query)
-    if found.normalized is None:
-        return Search(query, None, found, texts["places_error_unreadable"])
-    return Search(query, found.answer, found, "")
+        found = look_up_text(registry, query)
+    except PlaceQueryError as refused:
+        return Search(query, None, None, texts[_REFUSALS[refused.kind]])
+    if isinstance(found, places.AddressAnswer):
+        return Search(query, found.answer, found, "")
+    return Search(query, found, None, "")
 
 
 def _result(answer: places.Answer, lang: str) -> dict[str, Any]:

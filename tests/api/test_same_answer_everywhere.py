@@ -1,0 +1,50 @@
+"""The same bad place query gets the same refusal from the CLI and the API, because both ask
+``eo152.services.places`` (the page shows the same refusal in the visitor's language)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from typer.testing import CliRunner
+
+from eo152.cli import app
+from eo152.config import Settings
+from eo152.services.places import PlaceQueryError, place_query
+
+
+@pytest.mark.parametrize(
+    ("lat", "lon", "address", "message"),
+    [
+        ("abc", "-104.98", None, "lat 'abc' is not a number"),
+        ("95", "-104.98", None, "lat '95' is out of range (-90 to 90)"),
+        (None, None, "Bannock", "cannot read a house number and a street in 'Bannock'"),
+    ],
+)
+def test_the_cli_and_the_api_refuse_a_bad_place_query_in_the_same_words(
+    denver_data: Settings, lat: str | None, lon: str | None, address: str | None, message: str
+) -> None:
+    asked = {k: v for k, v in (("lat", lat), ("lon", lon), ("address", address)) if v}
+    problem = Client().get("/api/v1/places/lookup", asked).json()
+    assert problem["detail"] == message
+    arguments = ["--address", address] if address else [lat, lon]
+    env = {"EO152_DATA_DIR": str(denver_data.data_dir)}
+    result = CliRunner(env=env).invoke(app, ["places", "lookup", *arguments])
+    assert result.exit_code == 2
+    assert message in " ".join(result.stderr.split())
+
+
+@pytest.mark.parametrize(
+    ("asked", "kind", "status"),
+    [
+        ({"lat": "39.7", "address": "x"}, "ambiguous", 400),
+        ({"lat": "39.7"}, "incomplete", 400),
+        ({"address": "  "}, "empty_address", 400),
+        ({"lat": "north", "lon": "-104.9"}, "not_a_number", 400),
+    ],
+)
+def test_a_badly_formed_query_is_refused_before_the_registry_is_opened(
+    asked: dict[str, str], kind: str, status: int
+) -> None:
+    with pytest.raises(PlaceQueryError) as refused:
+        place_query(asked.get("lat"), asked.get("lon"), asked.get("address"))
+    assert (refused.value.kind, refused.value.status) == (kind, status)
