@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import typer
 import yaml
 from rich.markup import escape
@@ -12,6 +10,7 @@ from rich.table import Table
 from ..rules import Instrument, PolicyError, load_policy
 from ..rules.check import check as check_policy
 from ..rules.policytest import run
+from ..services.policy import policy_document
 from ._options import JsonOption
 from ._output import console, fail, print_json
 
@@ -99,7 +98,8 @@ def show(
     if not chosen:
         fail(f"no instrument {instrument!r}; known: {', '.join(i.id for i in policy.instruments)}")
     if json_out:
-        print_json([_as_dict(i) for i in chosen])
+        document = policy_document(full=True)
+        print_json([i for i in document["instruments"] if instrument in (None, i["id"])])
         return
     if instrument is None:
         _overview(chosen)
@@ -157,38 +157,3 @@ def _instrument(i: Instrument) -> None:
             console.print(
                 f"• [bold]{q.id}[/]: {escape(q.question.en)}\n  answers: {escape(answers)}"
             )
-
-
-def _as_dict(i: Instrument) -> dict[str, Any]:
-    return {
-        "id": i.id,
-        "title": i.title,
-        "level": i.level,
-        "version": i.version,
-        "sections": [
-            {
-                "id": s.id,
-                "heading": s.heading,
-                "text": s.text,
-                "source": s.source,
-                "confidence": s.confidence,
-                "text_verified": s.text_verified,
-                "not_encoded": s.not_encoded,
-            }
-            for s in i.sections
-        ],
-        "rules": [
-            {
-                "id": r.id,
-                "actor": r.actor,
-                "action": r.action,
-                "outcome": r.outcome,
-                "cites": list(r.cites),
-                "conditions": r.source,
-                "plain": r.plain.as_dict(),
-                "readings": [{"about": x.about, "reading": x.reading} for x in r.readings],
-            }
-            for r in i.rules
-        ],
-        "open_questions": [q.as_dict() for q in i.questions],
-    }

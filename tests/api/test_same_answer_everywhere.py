@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from django.test import Client
 from typer.testing import CliRunner
@@ -48,3 +50,14 @@ def test_a_badly_formed_query_is_refused_before_the_registry_is_opened(
     with pytest.raises(PlaceQueryError) as refused:
         place_query(asked.get("lat"), asked.get("lon"), asked.get("address"))
     assert (refused.value.kind, refused.value.status) == (kind, status)
+
+
+def test_the_cli_and_the_api_describe_the_policy_from_one_document(denver_data: Settings) -> None:
+    served = Client().get("/api/v1/policy").json()["instruments"]
+    result = CliRunner().invoke(app, ["policy", "show", "--json"])
+    assert result.exit_code == 0, result.output
+    printed = json.loads(result.stdout)
+    assert [i["id"] for i in printed] == [i["id"] for i in served]
+    for full, summary in zip(printed, served, strict=True):
+        assert {key: full[key] for key in summary} == summary
+        assert full["sections"] and "rules" in full
