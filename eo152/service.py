@@ -42,7 +42,7 @@ def parse_json(data: bytes | str) -> Any:
             ]
         )
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise InvalidSituation([FieldError("(input)", "not UTF-8 text")]) from None
     except json.JSONDecodeError as error:
@@ -50,6 +50,17 @@ def parse_json(data: bytes | str) -> Any:
         raise InvalidSituation(
             [FieldError("(input)", f"invalid JSON at {where}: {error.msg}")]
         ) from None
+    except _NotJSONNumber as error:
+        raise InvalidSituation([FieldError("(input)", str(error))]) from None
+
+
+class _NotJSONNumber(ValueError):
+    pass
+
+
+def _refuse_constant(name: str) -> object:
+    # JSON has no NaN or Infinity; Python's parser accepts them unless told not to.
+    raise _NotJSONNumber(f"invalid JSON: {name} is not a JSON number")
 
 
 def engine_for(readings_path: str | Path | None) -> Engine:

@@ -7,14 +7,12 @@ field errors, counting the rest.
 
 from __future__ import annotations
 
-import json
-
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ..rules import InvalidSituation
-from ..service import decide_all, not_listed, to_json
+from ..service import decide_all, not_listed, parse_json, to_json
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .problems import field_problem, method_not_allowed, problem
 
@@ -38,8 +36,8 @@ def decisions(request: HttpRequest) -> HttpResponse:
             "Body too large",
             f"A body holds at most 1 MB ({MAX_BODY_BYTES:,} bytes); this one has {sent}.",
         )
-    except ValueError as error:
-        return problem(400, "Not JSON", f"The body is not JSON: {error}")
+    except InvalidSituation as error:  # not JSON: the same words as the CLI's
+        return problem(400, "Not JSON", "; ".join(e.message for e in error.errors))
     if isinstance(payload, list) and len(payload) > MAX_BATCH_SITUATIONS:
         return problem(
             413,
@@ -63,12 +61,4 @@ def _json_body(request: HttpRequest) -> object:
     body = request.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         raise _BodyTooLarge(None)
-    try:
-        return json.loads(body, parse_constant=_refuse_constant)
-    except UnicodeDecodeError as error:
-        raise ValueError(str(error)) from error
-
-
-def _refuse_constant(name: str) -> object:
-    # JSON has no NaN or Infinity; Python's parser accepts them unless told not to.
-    raise ValueError(f"{name} is not a JSON number")
+    return parse_json(body)

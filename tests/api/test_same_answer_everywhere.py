@@ -61,3 +61,16 @@ def test_the_cli_and_the_api_describe_the_policy_from_one_document(denver_data: 
     for full, summary in zip(printed, served, strict=True):
         assert {key: full[key] for key in summary} == summary
         assert full["sections"] and "rules" in full
+
+
+@pytest.mark.parametrize(
+    "body", ['{"surge": NaN}', '{"surge": Infinity}', '{"surge": tru}', '\xff{"surge": true}']
+)
+def test_a_body_that_is_not_json_gets_the_same_words_from_the_cli_and_the_api(body: str) -> None:
+    raw = body.encode("latin-1")
+    answer = Client().post("/api/v1/decisions", raw, content_type="application/json")
+    assert answer.status_code == 400
+    detail = answer.json()["detail"]
+    result = CliRunner().invoke(app, ["decide", "-"], input=raw)
+    assert result.exit_code == 2
+    assert f"(input): {detail}" in " ".join(result.stderr.split())
