@@ -105,7 +105,7 @@ def get(
             with target:
                 receipt = ledger.fetch_evidence(digest, target, who)
     if as_json:
-        print_json({"sha256": digest, "out": str(out), "custody": receipt.to_json()})
+        print_json({"sha256": digest, "out": str(out), "custody": receipt.to_dict()})
 
 
 @app.command()
@@ -192,6 +192,6 @@ def derive(
         "size": evidence.size,
         "media_type": evidence.media_type,
         "detected_media_type": evidence.detected_media_type,
-        "registered": registered.to_json(),
+        "registered": registered.to_dict(),
     }
     _logged(derived, as_json, f"{how.value} copy {evidence.sha256} of {original}", extra)

@@ -130,7 +130,7 @@ def show_receipt(
     extra: dict[str, object] | None = None,
     headline: str | None = None,
 ) -> None:
-    data = {**receipt.to_json(), **(extra or {})}
+    data = {**receipt.to_dict(), **(extra or {})}
     headline = headline or f"entry {receipt.leaf_index} in a tree of {receipt.tree_size} entries"
     lines = [headline, ""]
     _show(data, as_json, [*lines, json.dumps(data, indent=2)])
@@ -141,7 +141,7 @@ def head(as_json: JsonOption = False) -> None:
     """Show the latest signed tree head (a C2SP checkpoint)."""
     with opened() as ledger:
         tree_head = ledger.log.head()
-    _show(tree_head.to_json(), as_json, [tree_head.checkpoint.rstrip("\n")])
+    _show(tree_head.to_dict(), as_json, [tree_head.checkpoint.rstrip("\n")])
 
 
 @app.command()
@@ -163,7 +163,7 @@ def consistency(
     """Prove that the tree of OLD_SIZE entries is a prefix of the current one."""
     with opened() as ledger:
         proof = ledger.log.consistency(old_size)
-    data = proof.to_json()
+    data = proof.to_dict()
     _show(data, as_json, [json.dumps(data, indent=2)])
 
 
@@ -196,8 +196,8 @@ def export(
     data = {
         "folder": str(folder),
         "with_files": with_files,
-        **cut.to_json(),
-        "custody": receipt.to_json(),
+        **cut.to_dict(),
+        "custody": receipt.to_dict(),
     }
     files = " and every registered file" if with_files else ""
     lines = [
@@ -236,7 +236,7 @@ def verify(
             progress, advance = _progress(ledger.log.tree_size)
             with progress:
                 report = ledger.verify(advance)
-    _show(report.to_json(), as_json, ["intact:", *(f"  {check}" for check in report.checks)])
+    _show(report.to_dict(), as_json, ["intact:", *(f"  {check}" for check in report.checks)])
 
 
 @app.command("verify-receipt")

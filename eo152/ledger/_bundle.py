@@ -91,8 +91,8 @@ def _write_bundle(
     with (target / "heads.jsonl").open("w", encoding="utf-8") as out:
         for stored in log.heads():
             if stored.tree_size <= head.tree_size:
-                out.write(json.dumps(stored.to_json()) + "\n")
-    summary = {"format": FORMAT, "origin": log.verifier.name, "log_key": key, **head.to_json()}
+                out.write(json.dumps(stored.to_dict()) + "\n")
+    summary = {"format": FORMAT, "origin": log.verifier.name, "log_key": key, **head.to_dict()}
     summary["with_files"] = with_files
     (target / "bundle.json").write_text(json.dumps(summary, indent=2) + "\n", encoding="utf-8")
     (target / "log-key.txt").write_text(key + "\n", encoding="utf-8")

@@ -11,7 +11,7 @@ class TreeHead:
     root_hash: bytes
     checkpoint: str
 
-    def to_json(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "tree_size": self.tree_size,
             "root_hash": self.root_hash.hex(),

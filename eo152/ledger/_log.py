@@ -35,10 +35,10 @@ class ConsistencyProof:
     head: TreeHead
     hashes: list[bytes]
 
-    def to_json(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "old_size": self.old_size,
-            **self.head.to_json(),
+            **self.head.to_dict(),
             "consistency_proof": [h.hex() for h in self.hashes],
         }
 

@@ -64,7 +64,7 @@ class Receipt:
     checkpoint: str
     log_key: str
 
-    def to_json(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "leaf_index": self.leaf_index,
             "entry": self.entry,

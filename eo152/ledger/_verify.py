@@ -32,7 +32,7 @@ class Report:
     files: int = 0
     checks: list[str] = field(default_factory=list)
 
-    def to_json(self) -> dict[str, object]:
+    def to_dict(self) -> dict[str, object]:
         return {
             "ok": True,
             "tree_size": self.tree_size,

@@ -60,7 +60,7 @@ def test_a_bundle_and_a_receipt_verify_where_no_database_driver_can_be_imported(
     ledger.export(tmp_path / "bundle", with_files=True, actor="records-1", recipient="Denver DA")
     key = ledger.signer.verifier.encode()
     ledger.close()
-    (tmp_path / "receipt.json").write_text(json.dumps(receipt.to_json()))
+    (tmp_path / "receipt.json").write_text(json.dumps(receipt.to_dict()))
 
     result = subprocess.run(
         [
