@@ -65,6 +65,7 @@ class _Spoken:
         "deep",
         "fields",
         "items",
+        "masks",
         "missing",
         "named",
         "ruled_out",
@@ -82,9 +83,14 @@ class _Spoken:
         # same one, and its items are looked into once per situation for all of them.
         self.items = tuple(sorted({i for t in self.templates for i in t.items}))
         self.missing = tuple(compiled.items_missing[i] for i in self.items)
-        # Most duties' subjects are top-level fields: which of those the situation gives says
-        # whether they are engaged. The others (``deep``) ask the situation themselves.
-        self.fields = frozenset(f for t in self.templates if t.subject for f in t.subject)
+        # Most duties' subjects are top-level fields: which of those the situation gives (a bit
+        # per field) says whether they are engaged. The others (``deep``) ask the situation.
+        fields = sorted({f for t in self.templates for f in t.subject or ()})
+        self.fields = {field: 1 << n for n, field in enumerate(fields)}
+        self.masks = tuple(
+            None if t.subject is None else sum(self.fields[f] for f in t.subject)
+            for t in self.templates
+        )
         self.deep = tuple(t for t in self.templates if t.subject is None)
 
     def engaged_key(self, situation: dict[str, Any]) -> object:
@@ -99,8 +105,8 @@ class _Spoken:
         given = explain.given_fields(situation, self.fields)
         return tuple(
             [
-                t.engaged_by(situation) if t.subject is None else not t.subject.isdisjoint(given)
-                for t in self.templates
+                t.engaged_by(situation) if mask is None else bool(given & mask)
+                for t, mask in zip(self.templates, self.masks, strict=True)
             ]
         )
 
@@ -178,9 +184,13 @@ class Engine:
             return _Spoken(
                 [self._said(pair, pair.presume(truths)) for pair in plan.pairs], self.compiled
             )
+        key = (plan, tuple(truths))
+        found = memo.spoken.get(key)  # looked up here, not in ``remember``: most calls hit
+        if found is not None:
+            return found
         return memo.remember(
             memo.spoken,
-            (plan, tuple(truths)),
+            key,
             lambda: _Spoken(
                 [self._said_again(memo, pair, truths) for pair in plan.pairs], self.compiled
             ),
@@ -225,9 +235,13 @@ class Engine:
                 ),
                 tuple(r.render(situation) for r in spoken.ruled_out),
             )
+        key = (spoken, spoken.key(facts, lists), spoken.engaged_key(situation))
+        found = memo.written.get(key)
+        if found is not None:
+            return found
         return memo.remember(
             memo.written,
-            (spoken, spoken.key(facts, lists), spoken.engaged_key(situation)),
+            key,
             lambda: (
                 tuple(
                     memo.duty(t, facts, situation, lists, on)

@@ -440,18 +440,19 @@ def _top_level(paths: Sequence[str]) -> frozenset[str] | None:
     return frozenset(paths)
 
 
-def given_fields(situation: dict[str, Any], among: frozenset[str]) -> frozenset[str]:
-    """The top-level fields ``among`` that a situation gives, as ``subject_given`` reads them
-    (``_given_here``, written out: this runs for every decision)."""
-    return frozenset(
-        [
-            key
-            for key, value in situation.items()
-            if key in among
+def given_fields(situation: dict[str, Any], bits: Mapping[str, int]) -> int:
+    """The top-level fields of ``bits`` that a situation gives, as ``subject_given`` reads them
+    (``_given_here``, written out: this runs for every decision), as the sum of their bits."""
+    found = 0
+    for key, value in situation.items():
+        bit = bits.get(key)
+        if (
+            bit
             and value is not None
             and (not isinstance(value, dict) or list(value.values()).count(None) < len(value))
-        ]
-    )
+        ):
+            found |= bit
+    return found
 
 
 def _given_here(value: Any) -> bool:
