@@ -10,34 +10,12 @@ from rich.markup import escape
 from rich.panel import Panel
 
 from ..rules import Decision, Duty, InvalidSituation, PolicyError
-from ..rules.vocabulary import label
+from ..rules.vocabulary import LANGUAGES, label
 from ..service import decide_all, parse_json, raised_not_applicable, to_json
 from ._options import JsonOption
 from ._output import console, fail
+from ._texts import word
 
-#: The CLI's own words, in English and Spanish (the policy's sentences carry their own).
-_WORDS = {
-    "required": ("Must do", "Debe hacer"),
-    "prohibited": ("Must not", "No debe"),
-    "permitted": ("May", "Puede"),
-    "indeterminate": (
-        "Not decided yet: depends on facts or open questions",
-        "No se puede decidir todavía: depende de hechos o de cuestiones abiertas",
-    ),
-    "decision": ("Decision", "Decisión"),
-    "for": ("for", "para"),
-    "law_in_force": ("law in force", "ley vigente"),
-    "now": ("now", "ahora"),
-    "because": ("because", "porque"),
-    "conflict": ("Conflict", "Conflicto"),
-    "over": ("over", "sobre"),
-    "not_applicable": ("Does not apply here", "No aplica aquí"),
-    "keep_in_mind": (
-        "Also keep in mind (this situation does not raise these)",
-        "Tenga en cuenta también (esta situación no las plantea)",
-    ),
-    "missing": ("Facts that would decide more", "Hechos que decidirían más"),
-}
 _STYLE = {
     "required": "bold green",
     "prohibited": "bold red",
@@ -45,10 +23,6 @@ _STYLE = {
     "indeterminate": "yellow",
 }
 _OUTCOMES = ("required", "prohibited", "permitted", "indeterminate")
-
-
-def _word(key: str, lang: str) -> str:
-    return _WORDS[key][0 if lang == "en" else 1]
 
 
 def decide(
@@ -62,8 +36,8 @@ def decide(
     lang: str = typer.Option("en", "--lang", help="Language of the plain sentences: en or es."),
 ) -> None:
     """Decide what the law in force says each actor must, may or must not do in a situation."""
-    if lang not in ("en", "es"):
-        fail(f"--lang must be en or es, not {lang!r}")
+    if lang not in LANGUAGES:
+        fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
     data = _read(file)
     try:
         result = decide_all(parse_json(data), readings)
@@ -92,25 +66,25 @@ def _show(decision: Decision, lang: str, readings: Path | None) -> None:
     """Engaged duties first, by outcome, undecided ones with their "If ..." lines; then the
     rules the situation raised and ruled out; the rest folded under "also keep in mind"."""
     situation_id = decision.situation.get("id")
-    title = _word("decision", lang)
+    title = word("decision", lang)
     if situation_id:
-        title += f" {_word('for', lang)} {escape(str(situation_id))}"
-    when = _word("now", lang) if decision.as_of_source == "now" else decision.as_of
+        title += f" {word('for', lang)} {escape(str(situation_id))}"
+    when = word("now", lang) if decision.as_of_source == "now" else decision.as_of
     console.print(
         Panel.fit(
-            f"[bold]{title}[/]\n{_word('law_in_force', lang)} {escape(when)}", border_style="blue"
+            f"[bold]{title}[/]\n{word('law_in_force', lang)} {escape(when)}", border_style="blue"
         )
     )
     engaged = [d for d in decision.duties if d.engaged]
     for outcome in _OUTCOMES:
         duties = [d for d in engaged if d.outcome == outcome]
         if duties:
-            console.print(f"\n[{_STYLE[outcome]}]{_word(outcome, lang)}[/]")
+            console.print(f"\n[{_STYLE[outcome]}]{word(outcome, lang)}[/]")
         for duty in duties:
             _duty(duty, lang)
     ruled_out = raised_not_applicable(decision, readings)
     if ruled_out:
-        console.print(f"\n[dim bold]{_word('not_applicable', lang)}[/]")
+        console.print(f"\n[dim bold]{word('not_applicable', lang)}[/]")
     for ruled, rule in ruled_out:
         what = escape(f"{label(rule.actor, lang)}: {label(rule.pair, lang)}")
         reasons = escape("; ".join(ruled.because))
@@ -118,17 +92,17 @@ def _show(decision: Decision, lang: str, readings: Path | None) -> None:
         console.print(f"  • {what} [dim]({cites}): {reasons}[/]", highlight=False)
     for conflict in decision.conflicts:
         console.print(
-            f"\n[magenta]{_word('conflict', lang)}:[/] {escape(conflict.basis)}: "
-            f"{conflict.prevailing[1]} ({conflict.prevailing[2]}) {_word('over', lang)} "
+            f"\n[magenta]{word('conflict', lang)}:[/] {escape(conflict.basis)}: "
+            f"{conflict.prevailing[1]} ({conflict.prevailing[2]}) {word('over', lang)} "
             f"{conflict.overridden[1]} ({conflict.overridden[2]})"
         )
     missing = list(dict.fromkeys(f for d in engaged for f in d.missing_facts))
     if missing:
         facts = ", ".join(label(f, lang) for f in missing)
-        console.print(f"\n[yellow]{_word('missing', lang)}:[/] {escape(facts)}")
+        console.print(f"\n[yellow]{word('missing', lang)}:[/] {escape(facts)}")
     rest = [d for d in decision.duties if not d.engaged]
     if rest:
-        console.print(f"\n[dim bold]{_word('keep_in_mind', lang)}[/]")
+        console.print(f"\n[dim bold]{word('keep_in_mind', lang)}[/]")
     for duty in rest:
         console.print(f"  [dim]• {escape(_title(duty, lang))}: {label(duty.outcome, lang)}[/]")
 
@@ -152,4 +126,4 @@ def _duty(duty: Duty, lang: str) -> None:
         console.print(f"    [dim]{escape(duty.changes_if[lang])}[/]", highlight=False)
     if duty.because:
         reasons = escape("; ".join(duty.because))
-        console.print(f"    [dim]{_word('because', lang)}: {reasons}[/]", highlight=False)
+        console.print(f"    [dim]{word('because', lang)}: {reasons}[/]", highlight=False)

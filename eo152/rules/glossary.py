@@ -29,6 +29,7 @@ Problem = tuple[Location, str]
 GLOSSARY = Path(__file__).resolve().parent / "glossary.yaml"
 VOCABULARY = Path(__file__).resolve().parent / "vocabulary.yaml"
 TEXTS = Path(__file__).resolve().parent.parent / "web" / "texts.yaml"
+CLI_TEXTS = Path(__file__).resolve().parent.parent / "cli" / "texts.yaml"
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent
 
 
@@ -105,7 +106,7 @@ def uses(text: str, entries: Sequence[Entry]) -> list[str]:
 
 def check_glossary(
     root: Path = DEFAULT_POLICY_DIR,
-    files: Sequence[Path] = (VOCABULARY, TEXTS),
+    files: Sequence[Path] = (VOCABULARY, TEXTS, CLI_TEXTS),
     glossary: Path = GLOSSARY,
 ) -> list[Problem]:
     """Every use of an avoided Spanish word in the policy under ``root`` and in ``files``."""

@@ -45,6 +45,14 @@ def test_spanish_output_has_no_english_headings() -> None:
     assert "Decisión" in run.stdout and "ley vigente" in run.stdout and "porque:" in run.stdout
 
 
+def test_every_cli_word_is_in_every_language() -> None:
+    from eo152.cli._texts import WORDS
+    from eo152.rules.vocabulary import LANGUAGES
+
+    for key, entry in WORDS.items():
+        assert all(entry.get(lang) for lang in LANGUAGES), key
+
+
 STAGING = {
     "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
     "activities": ["staging"],
