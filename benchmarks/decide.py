@@ -4,10 +4,10 @@
    public cases of ``../shared/scenarios``), with explanations, one core:
    (a) ``Engine.decide`` returning the ``Decision``, the resolution memo warm from deciding the
    same mix before; (a') the same engine kind, warm from *other* situations, deciding
-   situations it has never seen, and (a'') the same after ``gc.freeze()``; (b) (a) plus
-   ``to_dict()`` and ``json.dumps``; (d) end to end, a situation dict to the JSON bytes the
-   API sends: (a) plus ``Decision.to_json()`` (the situation hash included), and (d') the
-   same for (a'); (c) cold: ``engine.memo = None``, so every decision resolves from scratch.
+   situations it has never seen; (b) (a) plus ``to_dict()`` and ``json.dumps``; (d) end to
+   end, a situation dict to the JSON bytes the API sends: (a) plus ``Decision.to_json()``
+   (the situation hash included), and (d') the same for (a'); (c) cold: ``engine.memo =
+   None``, so every decision resolves from scratch.
 2. The toy rule of ``rules-anchors.md`` §3.2 in eo152 and in its peers (``peers.py``), each
    passing the same legal test table before it is timed; their repeats are interleaved.
 
@@ -19,7 +19,6 @@ and microseconds per decision. Run with ``make bench``, or ``python benchmarks/d
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import platform
@@ -128,7 +127,6 @@ def full_policy(args: argparse.Namespace) -> list[Figure]:
             [rate(lambda s: other_json.decide(s).to_json(), batch) for batch in unseen],
             len(unseen[0]),
         ),
-        _frozen(pool[count : 2 * count], unseen),
     ]
 
     cold = Engine.load()
@@ -142,21 +140,6 @@ def full_policy(args: argparse.Namespace) -> list[Figure]:
         )
     )
     return figures
-
-
-def _frozen(warming: list[dict[str, Any]], unseen: list[list[dict[str, Any]]]) -> Figure:
-    """(a') in a process that calls ``gc.freeze()`` once warm, as a server may after warming
-    its engine at startup: the collector then stops walking what the memo holds."""
-    engine = Engine.load()
-    for situation in warming:
-        engine.decide(situation)
-    gc.collect()
-    gc.freeze()
-    try:
-        rates = [rate(engine.decide, batch) for batch in unseen]
-    finally:
-        gc.unfreeze()
-    return Figure("(a'') as (a'), gc.freeze() after the warm-up", rates, len(unseen[0]))
 
 
 def _describe(decisions: list[Any]) -> None:
