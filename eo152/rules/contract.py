@@ -290,10 +290,11 @@ def validate(situation: object, prefix: str = "") -> dict[str, Any]:
     Every problem is reported, not only the first, each with its field path and, for a
     vocabulary field, the allowed values.
     """
-    errors: list[FieldError] = []
-    collect_errors(situation, errors, prefix)
-    if errors:
-        raise InvalidSituation(errors)
+    if not _VALID(situation):  # ``collect_errors`` written out: most situations are valid
+        errors: list[FieldError] = []
+        _check_object(situation, SITUATION, prefix, errors)
+        if errors:
+            raise InvalidSituation(errors)
     assert isinstance(situation, dict)
     return situation
 
