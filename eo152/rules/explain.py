@@ -355,7 +355,9 @@ def changes_text(
     rule = first.rule.rule
     if first.exception is None and rule.changes_if is not None:
         return rule.changes_if.as_dict()
-    if first.exception is None and first.rule.unless:
+    # An exception of one rule changes the outcome only when no other rule gives it too: the
+    # state body-camera carve-out leaves EO 152 P8's duty standing.
+    if first.exception is None and first.rule.unless and len(resolution.cited) == 1:
         exception = first.rule.unless[0].exception
         outcome_en, outcome_es = _OUTCOME_WORDS[exception.outcome]
         return {

@@ -177,3 +177,20 @@ def test_memoized_and_fresh_resolution_give_the_same_decision() -> None:
 def test_the_first_and_last_days_a_date_can_hold_are_decided(at: str) -> None:
     decision = decide({**STAGING, "at": at})
     assert outcome(decision, "federal_agents/use_city_property") in ("absent", "prohibited")
+
+
+def test_one_rules_exception_is_not_offered_as_changing_a_duty_another_rule_also_gives() -> None:
+    # C.R.S. 24-31-902 does not require a camera in a fixed-camera jail area, but EO 152 P8
+    # still does at an immigration scene: "It would be permitted with ..." would be false.
+    duty = decide(
+        {
+            "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
+            "activities": ["arrest"],
+            "location": {"ownership": "city_owned", "kind": "parking_lot"},
+            "city_personnel": [
+                {"role": "dpd_officer", "on_duty": True, "responding": True, "body_camera": "off"}
+            ],
+        }
+    ).duty("police", "record_body_camera")
+    assert duty is not None and duty.outcome == "required" and len(duty.rules) == 2
+    assert duty.changes_if is None or "fixed cameras" not in duty.changes_if["en"]
