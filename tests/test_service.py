@@ -8,8 +8,8 @@ import pytest
 import rfc8785
 
 from eo152.config import Settings
-from eo152.datadir import init
-from eo152.service import decide_payload
+from eo152.services.datadir import init
+from eo152.services.decisions import decide_payload
 from tests.conftest import SHARED
 
 STAGING_AT_A_POINT = {

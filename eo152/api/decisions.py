@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ..rules import InvalidSituation
-from ..service import decide_all, not_listed, parse_json, to_json
+from ..services.decisions import decide_all, not_listed, parse_json, to_json
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .problems import field_problem, method_not_allowed, problem
 

@@ -13,7 +13,7 @@ import sys
 import typer
 
 from ..config import Settings
-from ..datadir import init as init_data_dir
+from ..services.datadir import init as init_data_dir
 from . import evidence, ledger, policy
 from ._options import JsonOption
 from ._output import console, fail, print_json

@@ -11,7 +11,7 @@ from rich.panel import Panel
 
 from ..rules import Decision, Duty, InvalidSituation, PolicyError
 from ..rules.vocabulary import LANGUAGES, label
-from ..service import decide_all, parse_json, raised_not_applicable, to_json
+from ..services.decisions import decide_all, parse_json, raised_not_applicable, to_json
 from ._options import JsonOption
 from ._output import console, fail
 from ._texts import word

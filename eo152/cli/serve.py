@@ -15,7 +15,7 @@ import os
 import typer
 
 from ..config import Settings
-from ..datadir import init as init_data_dir
+from ..services.datadir import init as init_data_dir
 from ._output import console
 
 _APP = "eo152.site.wsgi:application"

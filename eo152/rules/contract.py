@@ -303,7 +303,7 @@ def collect_errors(situation: object, errors: list[FieldError], prefix: str = ""
     """Append every problem of a situation to ``errors`` (nothing if it is valid).
 
     ``errors`` may be a list that keeps only the first problems and counts the rest (the
-    HTTP API's, ``eo152.service.FieldErrors``): it only ever sees ``append``.
+    HTTP API's, ``eo152.services.decisions.FieldErrors``): it only ever sees ``append``.
     """
     if not _VALID(situation):
         _check_object(situation, SITUATION, prefix, errors)

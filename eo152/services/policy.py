@@ -10,7 +10,7 @@ from typing import Any
 
 from ..rules import Instrument
 from ..rules.policy import Rule
-from ..service import engine_for
+from ..services.decisions import engine_for
 
 
 @functools.cache

@@ -12,7 +12,7 @@ import os
 from django.conf import settings
 from django.core.wsgi import get_wsgi_application
 
-from ..service import engine_for
+from ..services.decisions import engine_for
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.site.settings")
 application = get_wsgi_application()

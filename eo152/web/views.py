@@ -12,7 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from ..rules import InvalidSituation
 from ..rules.contract import validate
-from ..service import decide_payload
+from ..services.decisions import decide_payload
 from .answers import UnreadableAnswers, answers_from_situation, situation_from_answers
 from .errors import error_page
 from .language import language_of, url_with

@@ -18,7 +18,7 @@ from eo152.api.limits import (
 )
 from eo152.api.problems import field_problem
 from eo152.rules import InvalidSituation
-from eo152.service import decide_all, not_listed
+from eo152.services.decisions import decide_all, not_listed
 
 # Three bad fields, found in this order: surge, force.kind, id.
 THREE_BAD_FIELDS = {"surge": 1, "force": {"kind": "laser"}, "id": 5}

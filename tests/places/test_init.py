@@ -8,7 +8,7 @@ import pytest
 
 from eo152 import places
 from eo152.config import Settings
-from eo152.datadir import init
+from eo152.services.datadir import init
 
 
 def test_init_imports_the_denver_layers_once(settings: Settings) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from eo152.rules import InvalidSituation, contract
-from eo152.service import decide_all, parse_json
+from eo152.services.decisions import decide_all, parse_json
 
 
 def errors_of(situation: object) -> list[str]:

@@ -41,7 +41,7 @@ from eo152.rules.decision import canonical_json
 from eo152.rules.engine import _moment
 from eo152.rules.policy import DEFAULT_POLICY_DIR
 from eo152.rules.resolve import Leaf, Resolution, Settled, Verdict, resolve
-from eo152.service import to_json
+from eo152.services.decisions import to_json
 
 from .strategies import situations
 from .test_properties import examples

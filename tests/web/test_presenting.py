@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from eo152.service import decide_payload
+from eo152.services.decisions import decide_payload
 from eo152.web.presenting import present
 
 

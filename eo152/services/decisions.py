@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from .rules import (
+from ..rules import (
     Decision,
     Engine,
     FieldError,
@@ -24,10 +24,10 @@ from .rules import (
     engine_with_readings,
     jsontext,
 )
-from .rules.contract import MAX_INPUT_BYTES, collect_errors
-from .rules.decision import NotApplicable
-from .rules.explain import subject_given
-from .rules.policy import Rule
+from ..rules.contract import MAX_INPUT_BYTES, collect_errors
+from ..rules.decision import NotApplicable
+from ..rules.explain import subject_given
+from ..rules.policy import Rule
 
 
 def parse_json(data: bytes | str) -> Any:
@@ -126,7 +126,7 @@ def _decide(engine: Engine, situation: dict[str, Any], index: int | None) -> Dec
     )
     if not located or (location.get("ownership") is not None and location.get("kind") is not None):
         return engine.decide(situation, validated=True)
-    from .places import InvalidCoordinates, Registry  # numpy and shapely load only when needed
+    from ..places import InvalidCoordinates, Registry  # numpy and shapely load only when needed
 
     try:
         fill = Registry.current().fill(location)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .config import Settings
-from .ledger import LedgerSettings
-from .ledger import initialize as initialize_ledger
+from ..config import Settings
+from ..ledger import LedgerSettings
+from ..ledger import initialize as initialize_ledger
 
 if TYPE_CHECKING:
-    from . import places
+    from .. import places
 
 
 def init(settings: Settings) -> list[str]:
@@ -24,7 +24,7 @@ def init(settings: Settings) -> list[str]:
         initialize_ledger(LedgerSettings.from_env(settings.data_dir, settings.database_url))
     )
 
-    from . import places  # here, so that commands other than init start without numpy & co.
+    from .. import places  # here, so that commands other than init start without numpy & co.
 
     done.extend(_places_lines(places.import_defaults(settings)))
     return done
