@@ -3,7 +3,7 @@
 Reports from the field are mostly sparse: a dispatcher knows the agency and the place, rarely
 the warrant's form or who is injured. So most generated situations name a few fields and
 leave the rest unknown (absent or ``null``), some lists are empty, and a few scenes are fully
-described. Every value comes from ``eo152.rules.contract.SITUATION``, so the mix follows the
+described. Every value comes from ``eo152.contract.SITUATION``, so the mix follows the
 contract as it grows. The benchmark and the speed-up equivalence test share it.
 """
 
@@ -14,7 +14,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from eo152.rules.contract import SITUATION, Field
+from eo152.contract import SITUATION, Field
 
 #: (share of situations, chance that any one field is given): sparse, partial, full scenes.
 TIERS = ((0.70, 0.2), (0.25, 0.5), (0.05, 1.0))

@@ -15,9 +15,14 @@ ROOT = Path(__file__).resolve().parents[1] / "eo152"
 
 #: For each library, the modules of ours outside it that it may import (relative imports
 #: resolved), and the third-party packages it must never import.
+CONTRACT = {
+    "eo152.contract",
+    *(f"eo152.contract.{m.stem}" for m in (ROOT / "contract").glob("*.py")),
+}
 BOUNDARIES = {
-    "rules": ({"eo152", "eo152.location_values"}, ("django", "sqlite3", "psycopg", "numpy")),
-    "places": ({"eo152.config", "eo152.location_values"}, ("django",)),
+    "contract": (set(), ("django", "sqlite3", "psycopg", "numpy", "shapely")),
+    "rules": ({"eo152", *CONTRACT}, ("django", "sqlite3", "psycopg", "numpy")),
+    "places": ({"eo152.config", *CONTRACT}, ("django",)),
 }
 
 

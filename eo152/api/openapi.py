@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of the API, built from the contract's own JSON Schemas.
 
-The situation and decision schemas come from :mod:`eo152.rules.contract`, so the document
+The situation and decision schemas come from :mod:`eo152.contract`, so the document
 cannot drift from what the engine validates. Their ``$defs`` move to
 ``components/schemas`` because a ``#/$defs/…`` reference would otherwise point at the root
 of the OpenAPI document.
@@ -12,7 +12,7 @@ import functools
 from typing import Any
 
 from .. import __version__
-from ..rules.contract import decision_json_schema, situation_json_schema
+from ..contract.schema import decision_json_schema, situation_json_schema
 from . import openapi_places
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .openapi_refs import COMPONENTS, problem_response, ref

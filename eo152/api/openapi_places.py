@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..location_values import LOCATION_KINDS, LOCATION_OWNERSHIPS
+from ..contract.locations import LOCATION_KINDS, LOCATION_OWNERSHIPS
 from .openapi_refs import problem_response, ref
 
 

@@ -9,8 +9,8 @@ import typer
 from rich.markup import escape
 from rich.panel import Panel
 
+from ..contract.vocabulary import LANGUAGES, label
 from ..rules import Decision, Duty, InvalidSituation, PolicyError
-from ..rules.vocabulary import LANGUAGES, label
 from ..services.decisions import decide_all, parse_json, raised_not_applicable, to_json
 from ._options import JsonOption
 from ._output import console, fail

@@ -11,6 +11,7 @@ point is inside Denver, which places contain it or are near it, and the ``owners
     ('city_owned', 'park', True)
 """
 
+from ..contract.locations import KINDS, OWNERSHIPS
 from ._answer import Answer, Area, LookupColumns, Place, credits, not_covered
 from ._config import LayerConfig, load_config
 from ._coordinates import check_coordinates, parse_point
@@ -24,9 +25,9 @@ from ._errors import (
 )
 from ._importer import LayerReport, Problem, Progress, import_layers
 from ._layer import LayerInfo
+from ._precision import PRECISIONS
 from ._registry import AddressAnswer, LocationFill, Registry
 from ._store import remove_layer, store_dir
-from ._vocab import KINDS, OWNERSHIPS, PRECISIONS
 
 __all__ = [
     "KINDS",

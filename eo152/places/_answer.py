@@ -13,8 +13,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..contract.locations import KINDS, OWNERSHIPS
 from ._layer import LayerInfo
-from ._vocab import KINDS, OWNERSHIPS
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
+from ..contract.locations import UNKNOWN
 from ._answer import LookupColumns
-from ._vocab import FOOTPRINT, UNKNOWN
+from ._precision import FOOTPRINT
 
 if TYPE_CHECKING:
     from ._registry import Registry

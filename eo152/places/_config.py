@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
+from ..contract.locations import KIND_CODES, OWNERSHIP_CODES
 from ._errors import LayerConfigError
-from ._vocab import KIND_CODES, OWNERSHIP_CODES
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".shp": "shapefile", ".csv": "csv"}
 # places: they answer ownership and kind; boundary: the city limits (inside_city); area:

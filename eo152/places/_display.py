@@ -12,8 +12,8 @@ import json
 import numpy as np
 import shapely
 
+from ..contract.locations import KINDS, OWNERSHIPS
 from ._layer import Layer
-from ._vocab import KINDS, OWNERSHIPS
 
 DISPLAY_TOLERANCE_DEG = 0.00002
 

@@ -19,6 +19,7 @@ import numpy as np
 import pyproj
 import shapely
 
+from ..contract.locations import KIND_CODES, KINDS, OWNERSHIP_CODES
 from ._config import LayerConfig
 from ._errors import LayerConfigError, LayerDataError, PlacesError, StoreError
 from ._features import Attributes, Candidate, attributes, shape_problem, source_crs, to_wgs84
@@ -27,7 +28,6 @@ from ._grid import compile_grid
 from ._layer import Layer, LayerInfo
 from ._readers import RawFeature, read_source
 from ._store import FORMAT_VERSION, layer_paths, read_info, save_layer
-from ._vocab import KIND_CODES, KINDS, OWNERSHIP_CODES
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(layer_id, done, total)`` while a layer's features are processed."""

@@ -12,7 +12,7 @@ import numpy.typing as npt
 import shapely
 
 from ._grid import Grid
-from ._vocab import FOOTPRINT, NEAR_POINT
+from ._precision import FOOTPRINT, NEAR_POINT
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

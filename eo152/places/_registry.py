@@ -19,14 +19,15 @@ import numpy as np
 import numpy.typing as npt
 
 from ..config import Settings
+from ..contract.locations import KINDS, OWNERSHIPS
 from ._address import AddressIndex, normalize
 from ._answer import Answer, Area, LookupColumns, Place
 from ._batch import lookup_columns
 from ._coordinates import check_arrays, check_coordinates
 from ._display import feature_collection
 from ._layer import Layer, LayerInfo
+from ._precision import PRECISIONS
 from ._store import layer_paths, load_layer, store_dir
-from ._vocab import KINDS, OWNERSHIPS, PRECISIONS
 
 
 @dataclass(frozen=True)

@@ -10,10 +10,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from . import contract, vocabulary
+from ..contract.errors import FieldError, InvalidSituation
 from .decision import Conflict, Decision, Duty
 from .engine import Engine
-from .errors import FieldError, InvalidSituation, PolicyError, ReadingsError
+from .errors import PolicyError, ReadingsError
 from .policy import DEFAULT_POLICY_DIR, Instrument, OpenQuestion, Policy, load_policy
 
 __all__ = [
@@ -29,12 +29,10 @@ __all__ = [
     "Policy",
     "PolicyError",
     "ReadingsError",
-    "contract",
     "decide",
     "default_engine",
     "engine_with_readings",
     "load_policy",
-    "vocabulary",
 ]
 
 

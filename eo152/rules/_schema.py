@@ -29,9 +29,10 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any, Protocol
 
+from ..contract.actions import ACTIONS, OUTCOMES
 from . import _yaml, contract
 from .errors import Location
-from .vocab import ACTIONS, CONFIDENCE, LEVELS, OUTCOMES
+from .levels import CONFIDENCE, LEVELS
 
 #: The loader's judgement of a value the file alone cannot settle, given the value and its key:
 #: the problem, "" when it is reported elsewhere (a broken defined term), or None.

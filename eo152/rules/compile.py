@@ -14,7 +14,8 @@ from datetime import date
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from . import contract, items
+from .. import contract
+from . import items
 from .conditions import (
     UNKNOWN_VALUES,
     Atom,

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from functools import cache, partial
 from typing import Any, TypeVar
 
-from . import contract
+from .. import contract
 
 Truth = bool | None
 Kleene = Callable[[Sequence[Truth]], Truth]

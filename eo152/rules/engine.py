@@ -23,15 +23,15 @@ from types import MappingProxyType
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from .. import __version__
-from . import contract, explain
+from .. import __version__, contract
+from ..contract.actions import URGENCY
+from . import explain
 from .compile import Compiled, Pair, Plan, tuple_getter
 from .conditions import Truth
 from .decision import Conflict, Decision, Duty, NotApplicable
 from .policy import DEFAULT_POLICY_DIR, Instrument, Policy, load_policy
 from .readings import Reading, load_readings
 from .resolve import Verdict, Walk, resolve
-from .vocab import URGENCY
 
 DENVER = ZoneInfo("America/Denver")
 ENGINE = f"eo152 {__version__}"

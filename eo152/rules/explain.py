@@ -15,13 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
+from ..contract.vocabulary import label
 from .compile import Compiled, CompiledRule, Indexed, Pair, Variable, tuple_getter
 from .conditions import Atom, Truth, compile_read
 from .decision import Duty, IfThen, NotApplicable
 from .policy import Presumption
 from .readings import Reading
 from .resolve import Resolution, Verdict
-from .vocabulary import label
 
 _AND = {"en": " and ", "es": " y "}
 

@@ -2,7 +2,7 @@
 
 ``check_glossary(root)`` reads every ``es`` text of the policy under ``root`` (the rules'
 sentences, what would change them, their exceptions' labels and sentences, the open questions
-and their answers), of ``eo152/rules/vocabulary.yaml`` and of ``eo152/web/texts.yaml``, and
+and their answers), of ``eo152/contract/vocabulary.yaml`` and of ``eo152/web/texts.yaml``, and
 returns each use of an avoided word with its file and line::
 
     policies/us-federal-limits/rules.yaml:58: Spanish text uses 'multar' (to fine); use 'citar'
@@ -27,7 +27,7 @@ from .policy import DEFAULT_POLICY_DIR
 Problem = tuple[Location, str]
 
 GLOSSARY = Path(__file__).resolve().parent / "glossary.yaml"
-VOCABULARY = Path(__file__).resolve().parent / "vocabulary.yaml"
+VOCABULARY = Path(__file__).resolve().parent.parent / "contract" / "vocabulary.yaml"
 TEXTS = Path(__file__).resolve().parent.parent / "web" / "texts.yaml"
 CLI_TEXTS = Path(__file__).resolve().parent.parent / "cli" / "texts.yaml"
 _PACKAGE_PARENT = Path(__file__).resolve().parent.parent.parent

@@ -22,7 +22,7 @@ from . import _schema, _yaml
 from ._schema import PERMISSIONS as PERMISSIONS  # public: grant | floor
 from .conditions import ConditionError, Node, Parser, TermError
 from .errors import Location, PolicyError
-from .vocab import LEVELS
+from .levels import LEVELS
 
 DEFAULT_POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
 FAR_FUTURE = date(9999, 12, 31)

@@ -24,10 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..contract.errors import InvalidSituation
 from . import _yaml
 from .decision import Decision
 from .engine import Engine
-from .errors import InvalidSituation, Location, PolicyError
+from .errors import Location, PolicyError
 from .policy import Instrument, Policy
 from .readings import Reading
 

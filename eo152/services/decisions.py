@@ -15,6 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from ..contract import MAX_INPUT_BYTES, collect_errors
 from ..rules import (
     Decision,
     Engine,
@@ -24,7 +25,6 @@ from ..rules import (
     engine_with_readings,
     jsontext,
 )
-from ..rules.contract import MAX_INPUT_BYTES, collect_errors
 from ..rules.decision import NotApplicable
 from ..rules.explain import subject_given
 from ..rules.policy import Rule

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ..rules.contract import SITUATION, Field
+from ..contract import SITUATION, Field
 from .questions import NONE_OF_THESE, FormValues
 from .texts import TEXTS
 

@@ -17,7 +17,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from .. import places
-from ..rules.vocabulary import label
+from ..contract.vocabulary import label
 from ..services.places import PlaceQueryError, look_up_text
 from .errors import error_page
 from .language import language_of, url_with

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from ..rules.vocabulary import label
+from ..contract.vocabulary import label
 from .reasons import Reason, plain_reasons
 from .texts import TEXTS
 

@@ -1,6 +1,6 @@
 """The questions of "Check a situation", built from the contract's fields and vocabulary.
 
-The form asks the facts of :data:`eo152.rules.vocabulary.FACT_GROUPS` in its order; each
+The form asks the facts of :data:`eo152.contract.vocabulary.FACT_GROUPS` in its order; each
 field's kind picks the widget, and "Don't know" (an empty answer) is always possible and
 always the default, because an unknown fact must stay unknown, never become "no". A list
 of objects (injuries, City personnel…) is asked as "is there one?" plus the facts of one
@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ..rules.contract import Field, field_at
-from ..rules.vocabulary import FACT_GROUPS, label
+from ..contract import Field, field_at
+from ..contract.vocabulary import FACT_GROUPS, label
 from .texts import TEXTS
 
 #: The form's stand-in for an empty list: "none of these" rather than "don't know".

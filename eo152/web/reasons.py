@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..rules.vocabulary import label
+from ..contract.vocabulary import label
 from .texts import TEXTS
 
 _SIMPLE = re.compile(r"^(?P<path>[a-z_.\[\]]+) (?:=|include) (?P<value>\[[\w, ]*\]|\w+)$")

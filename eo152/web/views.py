@@ -10,8 +10,8 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods
 
+from ..contract import validate
 from ..rules import InvalidSituation
-from ..rules.contract import validate
 from ..services.decisions import decide_payload
 from .answers import UnreadableAnswers, answers_from_situation, situation_from_answers
 from .errors import error_page

@@ -47,7 +47,7 @@ def test_spanish_output_has_no_english_headings() -> None:
 
 def test_every_cli_word_is_in_every_language() -> None:
     from eo152.cli._texts import WORDS
-    from eo152.rules.vocabulary import LANGUAGES
+    from eo152.contract.vocabulary import LANGUAGES
 
     for key, entry in WORDS.items():
         assert all(entry.get(lang) for lang in LANGUAGES), key

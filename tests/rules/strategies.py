@@ -1,7 +1,7 @@
 """Hypothesis strategies for situations, generated from the contract's schema.
 
 Nothing here lists a field or a value by hand: the strategies are built by walking
-``eo152.rules.contract.SITUATION``, so a field added to the contract is generated (and the
+``eo152.contract.SITUATION``, so a field added to the contract is generated (and the
 coverage test fails if a new *kind* of field is not). Every field of an object is
 independently absent, ``null`` or set; lists hold 0 to 3 items; ``at`` falls between 2017
 and 2027, so instruments both in and out of force are hit.
@@ -25,9 +25,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from eo152.rules import contract
+from eo152 import contract
+from eo152.contract import Field
 from eo152.rules.conditions import DEFAULTS, IMPLIED, UNKNOWN_VALUES
-from eo152.rules.contract import Field
 from eo152.rules.engine import DENVER
 
 Situation = dict[str, Any]

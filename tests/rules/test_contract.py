@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from eo152.rules import InvalidSituation, contract
+from eo152 import contract
+from eo152.contract import InvalidSituation
+from eo152.contract.schema import situation_json_schema
 from eo152.services.decisions import decide_all, parse_json
 
 
@@ -64,7 +66,7 @@ def test_invalid_json_says_where() -> None:
 
 
 def test_the_json_schema_lists_every_contract_field() -> None:
-    schema = contract.situation_json_schema()
+    schema = situation_json_schema()
     assert set(schema["properties"]) == {f.name for f in contract.SITUATION.fields}
     force = schema["properties"]["force"]["anyOf"][0]["properties"]
     assert force["kind"]["anyOf"][0]["enum"] == list(contract.field_at("force.kind").values)  # type: ignore[union-attr]

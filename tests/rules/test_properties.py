@@ -28,6 +28,7 @@ import yaml
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from eo152.contract.actions import ACTIONS
 from eo152.rules import (
     DEFAULT_POLICY_DIR,
     Decision,
@@ -39,7 +40,6 @@ from eo152.rules import (
 from eo152.rules.conditions import DEFAULTS, IMPLIED
 from eo152.rules.engine import DENVER
 from eo152.rules.readings import load_readings
-from eo152.rules.vocab import ACTIONS
 
 from .strategies import (
     EARLIEST,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from eo152.rules.vocabulary import label
+from eo152.contract.vocabulary import label
 from eo152.web.permalink import pack
 from eo152.web.texts import TEXTS
 

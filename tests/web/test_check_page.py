@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import Client
 
-from eo152.rules.contract import field_at
-from eo152.rules.vocabulary import FACT_GROUPS, label
+from eo152.contract import field_at
+from eo152.contract.vocabulary import FACT_GROUPS, label
 from eo152.web.permalink import pack, unpack
 
 LETHAL_FORCE = {

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from eo152.rules.vocabulary import label
+from eo152.contract.vocabulary import label
 from eo152.web.texts import TEXTS
 
 from .browser import PHONE, assert_accessible, assert_fits_the_screen, shoot

@@ -1,4 +1,4 @@
-"""The contract's actors, actions, outcomes and levels of law, shared by loader and engine."""
+"""The contract's actors and their actions, the outcomes, and the order duties are listed in."""
 
 from __future__ import annotations
 
@@ -38,19 +38,6 @@ ACTIONS: dict[str, tuple[str, ...]] = {
 }
 
 OUTCOMES = ("required", "prohibited", "permitted")
-
-#: Levels of law, highest first: federal over state over City ordinance over executive order.
-LEVELS = ("federal", "state", "city_ordinance", "executive_order")
-
-#: Sources of the words we have for a section, most to least authoritative.
-CONFIDENCE = (
-    "statute_text",
-    "order_quote",
-    "official_summary",
-    "statute_summary",
-    "paraphrase",
-    "press_remark",
-)
 
 #: The order in which duties are listed: what must be done at once comes first.
 URGENCY = (
