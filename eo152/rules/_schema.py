@@ -29,8 +29,9 @@ from datetime import date
 from pathlib import PurePath
 from typing import Any, Protocol
 
+from .. import contract
 from ..contract.actions import ACTIONS, OUTCOMES
-from . import _yaml, contract
+from . import _yaml
 from .errors import Location
 from .levels import CONFIDENCE, LEVELS
 

@@ -28,13 +28,13 @@ import yaml
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
+from eo152 import contract
 from eo152.contract.actions import ACTIONS
 from eo152.rules import (
     DEFAULT_POLICY_DIR,
     Decision,
     Engine,
     InvalidSituation,
-    contract,
     default_engine,
 )
 from eo152.rules.conditions import DEFAULTS, IMPLIED
