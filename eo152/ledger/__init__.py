@@ -41,6 +41,7 @@ from ._errors import (
     NoSuchEntry,
     RefusedEntry,
     SchemaTooNew,
+    StorageFailed,
     VerificationFailed,
 )
 from ._files import Blob, BlobStore, FolderStore
@@ -95,6 +96,7 @@ __all__ = [
     "Report",
     "SchemaTooNew",
     "Signer",
+    "StorageFailed",
     "TreeHead",
     "VerificationFailed",
     "Verifier",

@@ -13,6 +13,7 @@
     ├── BadSettings            a setting or key file that cannot be used (also a ValueError)
     ├── LedgerNotInitialized   no signing key or no tables yet: run ``eo152 init``
     ├── DatabaseUnavailable    DATABASE_URL cannot be opened, or the database failed
+    ├── StorageFailed          the evidence folder or the key file could not be written
     ├── SchemaTooNew           the tables were written by a newer eo152
     ├── BadDocument            a receipt, tree head or bundle that cannot be read (exit 2)
     └── VerificationFailed     something does not match what was recorded (exit 1)
@@ -72,6 +73,11 @@ class LedgerNotInitialized(LedgerError):
 
 class DatabaseUnavailable(LedgerError):
     """The database cannot be opened, or a statement failed (a lost connection, a full disk)."""
+
+
+class StorageFailed(LedgerError):
+    """The evidence folder or the key file could not be written (a full disk, a permission):
+    nothing half-written is kept."""
 
 
 class SchemaTooNew(LedgerError):

@@ -23,6 +23,7 @@ from ._errors import (
     EvidenceNotFound,
     EvidenceTooLarge,
     EvidenceUnreadable,
+    StorageFailed,
 )
 from ._media import SNIFF_BYTES
 
@@ -104,17 +105,27 @@ class FolderStore:
 
     def put(self, source: BinaryIO, max_size: int) -> Blob:
         spool = self.root / "tmp"
-        spool.mkdir(parents=True, exist_ok=True)
-        fd, temporary = tempfile.mkstemp(dir=spool, prefix="incoming-")
+        try:
+            spool.mkdir(parents=True, exist_ok=True)
+            fd, temporary = tempfile.mkstemp(dir=spool, prefix="incoming-")
+        except OSError as error:
+            raise StorageFailed(f"cannot write in {spool}: {error.strerror}") from error
         try:
             blob = _copy(source, fd, max_size)
             os.fsync(fd)
-        except BaseException:
+        except BaseException as error:
             os.close(fd)
             os.unlink(temporary)
+            if isinstance(error, OSError):
+                raise StorageFailed(f"cannot write in {spool}: {error.strerror}") from error
             raise
         os.close(fd)
-        self._place(Path(temporary), self.path(blob.sha256))
+        final = self.path(blob.sha256)
+        try:
+            self._place(Path(temporary), final)
+        except OSError as error:
+            Path(temporary).unlink(missing_ok=True)  # nothing half-stored is kept
+            raise StorageFailed(f"cannot store {final}: {error.strerror}") from error
         return blob
 
     def _place(self, temporary: Path, final: Path) -> None:

@@ -32,6 +32,7 @@ from ._errors import (
     EvidenceNotFound,
     LedgerNotInitialized,
     LogInconsistent,
+    StorageFailed,
 )
 from ._files import BlobStore, FolderStore, hash_stream, is_digest, open_regular
 from ._head import TreeHead
@@ -87,6 +88,17 @@ class Evidence:
     incident: str | None
 
 
+def _write_key(key_file: Path, signer: Signer) -> None:
+    """Created readable by its owner only, and never overwritten: it signs every head."""
+    try:
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as out:
+            out.write(signer.encode() + "\n")
+    except OSError as error:
+        raise StorageFailed(f"cannot write the key {key_file}: {error.strerror}") from error
+
+
 def initialize(
     settings: LedgerSettings, origin: str | None = None, log_store: LogStore | None = None
 ) -> list[str]:
@@ -100,15 +112,14 @@ def initialize(
     if key_file.exists():
         done.append(f"kept {key_file}")
     else:
-        key_file.parent.mkdir(parents=True, exist_ok=True)
         signer = Signer.generate(origin or f"eo152.local/ledger/{secrets.token_hex(4)}")
-        # Created readable by its owner only, and never overwritten: it signs every head.
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(signer.encode() + "\n")
+        _write_key(key_file, signer)
         done.append(f"created {key_file} (log {signer.name})")
     existed = settings.evidence_dir.exists()
-    settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise StorageFailed(f"cannot create {settings.evidence_dir}: {error.strerror}") from error
     done.append(f"{'kept' if existed else 'created'} {settings.evidence_dir}")
     store = log_store or open_store(settings.database_url)
     try:

@@ -24,7 +24,7 @@ class Conflict:
     overridden: tuple[str, str, str]
     basis: str
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         keys = ("instrument", "rule", "outcome")
         return {
             "actor": self.actor,
@@ -43,7 +43,7 @@ class IfThen:
     then: str | None  # an outcome, or None: the law would not speak to the pair
     plain: dict[str, str]
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {"if": dict(self.given), "then": self.then, "plain": dict(self.plain)}
 
 
@@ -55,7 +55,7 @@ class NotApplicable:
     cites: tuple[str, ...]
     because: tuple[str, ...]
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {"rule": self.rule, "cites": list(self.cites), "because": list(self.because)}
 
 
@@ -64,7 +64,7 @@ class Duty:
     """One (actor, action) and what the law says about it.
 
     The engine memoizes duties and hands the same one to every decision with the same facts:
-    treat a duty as read-only; ``as_dict`` gives a copy that is the caller's own.
+    treat a duty as read-only; ``to_dict`` gives a copy that is the caller's own.
     """
 
     actor: str
@@ -84,7 +84,7 @@ class Duty:
         default_factory=dict, init=False, repr=False, compare=False
     )
 
-    def as_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "actor": self.actor,
             "action": self.action,
@@ -98,11 +98,11 @@ class Duty:
             "changes_if": dict(self.changes_if) if self.changes_if is not None else None,
             "missing_facts": list(self.missing_facts),
             "engaged": self.engaged,
-            "if_then": [i.as_dict() for i in self.if_then],
+            "if_then": [i.to_dict() for i in self.if_then],
         }
 
     def json_parts(self, indent: int | None) -> tuple[bytes, ...]:
-        """The text of ``as_dict()`` (``jsontext``) in parts to join, written once per duty.
+        """The text of ``to_dict()`` (``jsontext``) in parts to join, written once per duty.
 
         ``because`` and ``missing_facts`` are the situation's; the parts around them are what
         the duty's template fixes (sentences, open questions: most of the text), interned so
@@ -111,7 +111,7 @@ class Duty:
         found = self._json.get(indent)
         if found is None:
             head, middle, tail = map(
-                jsontext.intern, jsontext.holed(self.as_dict(), _SITUATIONS_OWN, indent)
+                jsontext.intern, jsontext.holed(self.to_dict(), _SITUATIONS_OWN, indent)
             )
             because = jsontext.deeper([jsontext.dumps(list(self.because), indent)], indent)
             missing = jsontext.deeper([jsontext.dumps(list(self.missing_facts), indent)], indent)
@@ -119,7 +119,7 @@ class Duty:
         return found
 
 
-#: The members of a duty written from the situation's facts, in the order ``as_dict`` has them.
+#: The members of a duty written from the situation's facts, in the order ``to_dict`` has them.
 _SITUATIONS_OWN = ("because", "missing_facts")
 
 
@@ -154,7 +154,7 @@ class Decision:
         return next((d for d in self.duties if d.actor == actor and d.action == action), None)
 
     def to_dict(self) -> dict[str, Any]:
-        return self._shape([d.as_dict() for d in self.duties])
+        return self._shape([d.to_dict() for d in self.duties])
 
     def to_json(self, indent: int | None = None) -> bytes:
         """``to_dict()`` as ``json.dumps(..., ensure_ascii=False, indent=indent)`` writes it, in
@@ -175,15 +175,15 @@ class Decision:
             "situation_sha256": self.situation_sha256,
             "duties": duties,
             "missing_facts": self.missing_facts,
-            "conflicts": [c.as_dict() for c in self.conflicts],
-            "not_applicable": [n.as_dict() for n in self.not_applicable],
+            "conflicts": [c.to_dict() for c in self.conflicts],
+            "not_applicable": [n.to_dict() for n in self.not_applicable],
             "readings": self.readings,
             "place": self.place,
         }
 
 
 def _copied(question: dict[str, Any]) -> dict[str, Any]:
-    """A copy of an open question's ``as_dict`` (id, question in two languages, answers)."""
+    """A copy of an open question's ``to_dict`` (id, question in two languages, answers)."""
     return {
         **question,
         "question": dict(question["question"]),

@@ -138,7 +138,7 @@ class Engine:
         self._read = self.compiled.reader(self.answers)
         self._tests = self.compiled.tests(self.answers)
         self._instruments = {i.id: i for i in policy.instruments}
-        self._readings = [r.as_dict() for r in self.readings.values()]
+        self._readings = [r.to_dict() for r in self.readings.values()]
         self._texts = explain.Texts(self.compiled, self.readings)
 
     @classmethod

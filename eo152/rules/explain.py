@@ -155,7 +155,7 @@ def template(
         plain=_plain(pair, resolution, questions),
         changes_if=changes_text(pair, resolution, questions),
         open_questions=tuple(
-            questions[v.name].as_dict() for v in resolution.relevant if v.kind == "question"
+            questions[v.name].to_dict() for v in resolution.relevant if v.kind == "question"
         ),
         violation=_violation(resolution, values),
         because=tuple(part for part, _ in because),
@@ -195,7 +195,7 @@ def _plain(pair: Pair, resolution: Resolution, questions: dict[str, Any]) -> dic
     exception = next(
         (e.exception for e in first.rule.unless if e.exception.id == first.exception), None
     )
-    return (exception.plain if exception else first.rule.rule.plain).as_dict()
+    return (exception.plain if exception else first.rule.rule.plain).to_dict()
 
 
 # -- because -------------------------------------------------------------------------------
@@ -354,7 +354,7 @@ def changes_text(
     first = resolution.cited[0]
     rule = first.rule.rule
     if first.exception is None and rule.changes_if is not None:
-        return rule.changes_if.as_dict()
+        return rule.changes_if.to_dict()
     # An exception of one rule changes the outcome only when no other rule gives it too: the
     # state body-camera carve-out leaves EO 152 P8's duty standing.
     if first.exception is None and first.rule.unless and len(resolution.cited) == 1:

@@ -35,7 +35,7 @@ class Text:
     en: str
     es: str
 
-    def as_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str]:
         return {"en": self.en, "es": self.es}
 
 
@@ -61,8 +61,8 @@ class OpenQuestion:
     research: str
     where: Location
 
-    def as_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "question": self.question.as_dict(), "answers": list(self.answers)}
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "question": self.question.to_dict(), "answers": list(self.answers)}
 
 
 @dataclass(frozen=True)

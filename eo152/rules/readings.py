@@ -31,7 +31,7 @@ class Reading:
     date: str
     basis: str
 
-    def as_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, str]:
         return {"question": self.question, "answer": self.answer, "by": self.by, "date": self.date}
 
     def cite(self) -> str:

@@ -31,7 +31,7 @@ def _instrument(instrument: Instrument, answers: dict[str, str], full: bool) -> 
         "title": instrument.title,
         "level": instrument.level,
         "open_questions": [
-            {**question.as_dict(), "answer": answers.get(question.id)}
+            {**question.to_dict(), "answer": answers.get(question.id)}
             for question in instrument.open_questions
         ],
     }
@@ -67,7 +67,7 @@ def _rule(rule: Rule) -> dict[str, Any]:
             {
                 "fact": rule.presumes.fact,
                 "value": rule.presumes.value,
-                "label": rule.presumes.label.as_dict(),
+                "label": rule.presumes.label.to_dict(),
             }
             if rule.presumes
             else None
@@ -76,6 +76,6 @@ def _rule(rule: Rule) -> dict[str, Any]:
             "from": rule.in_force_from.isoformat(),
             "until": rule.in_force_until.isoformat(),
         },
-        "plain": rule.plain.as_dict(),
+        "plain": rule.plain.to_dict(),
         "readings": [{"about": x.about, "reading": x.reading} for x in rule.readings],
     }

@@ -15,6 +15,8 @@ from eo152.ledger import (
     EvidenceTooLarge,
     EvidenceUnreadable,
     FolderStore,
+    LedgerError,
+    StorageFailed,
 )
 from eo152.ledger._files import hash_file, open_regular
 from eo152.ledger._media import detect_media_type
@@ -48,6 +50,26 @@ def test_a_file_over_the_limit_leaves_nothing_behind(tmp_path: Path) -> None:
     with pytest.raises(EvidenceTooLarge):
         store.put(io.BytesIO(b"x" * 101), max_size=100)
     assert _stored_files(tmp_path) == []
+
+
+def test_a_folder_that_cannot_be_written_is_a_ledger_error_and_keeps_nothing(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "tmp").write_text("a file where the spool folder should be")
+    store = FolderStore(tmp_path)
+    with pytest.raises(StorageFailed, match="cannot write in") as refused:
+        store.put(io.BytesIO(b"evidence"), max_size=100)
+    assert isinstance(refused.value, LedgerError)
+    assert not (tmp_path / "sha256").exists()
+
+
+def test_a_store_whose_place_is_taken_refuses_without_a_half_written_file(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "sha256").write_text("a file where the folders of stored files go")
+    with pytest.raises(StorageFailed, match="cannot store"):
+        FolderStore(tmp_path).put(io.BytesIO(b"evidence"), max_size=100)
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
 def test_an_empty_file_is_refused(tmp_path: Path) -> None:
