@@ -144,7 +144,7 @@ def _instrument(i: Instrument) -> None:
             escape(yaml.safe_dump(rule.source, allow_unicode=True, sort_keys=False)).rstrip()
         )
         console.print(
-            f"[dim]plain:[/] {escape(rule.plain.en)}\n[dim]es:[/] {escape(rule.plain.es)}"
+            "\n".join(f"[dim]{lang}:[/] {escape(text)}" for lang, text in rule.plain.items())
         )
         for reading in rule.readings:
             console.print(

@@ -23,7 +23,7 @@ class FactGroup:
     facts: tuple[str, ...]
 
 
-def _load() -> tuple[dict[str, dict[str, str]], tuple[FactGroup, ...]]:
+def _load() -> tuple[dict[str, dict[str, str]], tuple[FactGroup, ...], dict[str, dict[str, str]]]:
     data: dict[str, Any] = yaml.safe_load(
         (Path(__file__).parent / "vocabulary.yaml").read_text("utf-8")
     )
@@ -31,13 +31,18 @@ def _load() -> tuple[dict[str, dict[str, str]], tuple[FactGroup, ...]]:
     for section in ("facts", "values", "actors", "actions", "outcomes"):
         labels.update(data[section])
     groups = tuple(
-        FactGroup(g["id"], {"en": g["en"], "es": g["es"]}, tuple(g["facts"]))
+        FactGroup(g["id"], {lang: g[lang] for lang in LANGUAGES}, tuple(g["facts"]))
         for g in data["groups"]
     )
-    return labels, groups
+    phrases: dict[str, dict[str, str]] = data["phrases"]
+    for key, entry in phrases.items():
+        missing = [lang for lang in LANGUAGES if lang not in entry]
+        if missing:
+            raise ValueError(f"vocabulary.yaml: phrase {key!r} has no {', '.join(missing)}")
+    return labels, groups, phrases
 
 
-LABELS, FACT_GROUPS = _load()
+LABELS, FACT_GROUPS, PHRASES = _load()
 
 
 def label(key: str, lang: str = "en") -> str:
@@ -46,3 +51,8 @@ def label(key: str, lang: str = "en") -> str:
     if entry is None:
         return key
     return entry.get(lang) or entry["en"]
+
+
+def phrase(key: str, lang: str, **values: str) -> str:
+    """One of the engine's phrases in ``lang``, its ``{name}`` slots filled from ``values``."""
+    return PHRASES[key][lang].format(**values)

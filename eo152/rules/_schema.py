@@ -31,6 +31,7 @@ from typing import Any, Protocol
 
 from .. import contract
 from ..contract.actions import ACTIONS, OUTCOMES
+from ..contract.vocabulary import LANGUAGES
 from . import _yaml
 from .errors import Location
 from .levels import CONFIDENCE, LEVELS
@@ -113,8 +114,8 @@ class Bilingual:
         if not isinstance(value, dict):
             walk.wrong_type(line, key, value, "{en: ..., es: ...}")
             return
-        _refuse_unknown(value, ("en", "es"), walk)
-        if not all(_sentence(value.get(language)) for language in ("en", "es")):
+        _refuse_unknown(value, LANGUAGES, walk)
+        if not all(_sentence(value.get(language)) for language in LANGUAGES):
             walk.problem(line, f"'{key}' needs a sentence in 'en' and in 'es'")
 
 

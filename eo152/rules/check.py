@@ -15,6 +15,7 @@ import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..contract.vocabulary import LANGUAGES
 from . import _yaml
 from .compile import Compiled, CompiledRule, Variable
 from .conditions import Truth
@@ -143,7 +144,7 @@ def _untranslated(policy: Policy) -> list[Problem]:
         texts = [rule.plain, *(e.plain for e in rule.unless), *(e.label for e in rule.unless)]
         if rule.changes_if:
             texts.append(rule.changes_if)
-        if any(t.en == t.es for t in texts):
+        if any(t[lang] == t.en for t in texts for lang in LANGUAGES if lang != "en"):
             problems.append((rule.where, f"rule {rule.id}: a Spanish text is the English text"))
     return problems
 

@@ -15,15 +15,13 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..contract.vocabulary import label
+from ..contract.vocabulary import LANGUAGES, label, phrase
 from .compile import Compiled, CompiledRule, Indexed, Pair, Variable, tuple_getter
 from .conditions import Atom, Truth, compile_read
 from .decision import Duty, IfThen, NotApplicable
 from .policy import Presumption
 from .readings import Reading
 from .resolve import Resolution, Verdict
-
-_AND = {"en": " and ", "es": " y "}
 
 #: One entry of ``because``, written from a situation.
 Part = Callable[[dict[str, Any]], str]
@@ -316,31 +314,27 @@ def _joined(facts: tuple[Part, ...], tail: str) -> Part:
 
 def decided_by(relevant: Sequence[Variable], questions: dict[str, Any], lang: str) -> str:
     """'whether the force could cause death ... and the open question "..."' in one language."""
-    facts = [label(v.name, lang) for v in relevant if v.kind != "question"]
-    asked = [
-        questions[v.name].question.en if lang == "en" else questions[v.name].question.es
+    parts = list(dict.fromkeys(label(v.name, lang) for v in relevant if v.kind != "question"))
+    parts += [
+        phrase("open_question", lang, question=questions[v.name].question[lang])
         for v in relevant
         if v.kind == "question"
     ]
-    parts = list(dict.fromkeys(facts))
-    if asked:
-        lead = "the open legal question" if lang == "en" else "la cuestión jurídica abierta"
-        parts += [f"{lead} “{q}”" for q in asked]
-    return _AND[lang].join(parts)
+    return phrase("and", lang).join(parts)
 
 
 def indeterminate_text(
     pair: Pair, resolution: Resolution, questions: dict[str, Any]
 ) -> dict[str, str]:
-    texts: dict[str, str] = {}
-    for lang in ("en", "es"):
-        head = f"{label(pair.actor, lang)}: {label(pair.name, lang)}"
-        basis = decided_by(resolution.relevant, questions, lang)
-        if lang == "en":
-            texts[lang] = f"{head}: cannot be decided yet. It depends on {basis}."
-        else:
-            texts[lang] = f"{head}: no se puede decidir todavía. Depende de {basis}."
-    return texts
+    return {
+        lang: phrase(
+            "undecided",
+            lang,
+            head=f"{label(pair.actor, lang)}: {label(pair.name, lang)}",
+            basis=decided_by(resolution.relevant, questions, lang),
+        )
+        for lang in LANGUAGES
+    }
 
 
 def changes_text(
@@ -348,8 +342,8 @@ def changes_text(
 ) -> dict[str, str] | None:
     if resolution.outcome == "indeterminate":
         return {
-            "en": f"Decided by {decided_by(resolution.relevant, questions, 'en')}.",
-            "es": f"Lo decide {decided_by(resolution.relevant, questions, 'es')}.",
+            lang: phrase("decided_by", lang, basis=decided_by(resolution.relevant, questions, lang))
+            for lang in LANGUAGES
         }
     first = resolution.cited[0]
     rule = first.rule.rule
@@ -359,19 +353,16 @@ def changes_text(
     # state body-camera carve-out leaves EO 152 P8's duty standing.
     if first.exception is None and first.rule.unless and len(resolution.cited) == 1:
         exception = first.rule.unless[0].exception
-        outcome_en, outcome_es = _OUTCOME_WORDS[exception.outcome]
         return {
-            "en": f"It would be {outcome_en} with {exception.label.en}.",
-            "es": f"Estaría {outcome_es} con {exception.label.es}.",
+            lang: phrase(
+                "would_be",
+                lang,
+                outcome=phrase(f"outcome_{exception.outcome}", lang),
+                condition=exception.label[lang],
+            )
+            for lang in LANGUAGES
         }
     return None
-
-
-_OUTCOME_WORDS = {
-    "permitted": ("permitted", "permitido"),
-    "prohibited": ("prohibited", "prohibido"),
-    "required": ("required", "exigido"),
-}
 
 
 # -- missing facts and violation -----------------------------------------------------------
@@ -535,25 +526,29 @@ def _conditions(
         asked = questions[variable.name]
         given: tuple[tuple[str, Any], ...] = ((f"question:{variable.name}", answer),)
         conditions = {
-            "en": f"the answer to “{asked.question.en}” is “{asked.answer_labels[answer].en}”",
-            "es": f"la respuesta a “{asked.question.es}” es “{asked.answer_labels[answer].es}”",
+            lang: phrase(
+                "answer_is",
+                lang,
+                question=asked.question[lang],
+                answer=phrase("quoted", lang, text=asked.answer_labels[answer][lang]),
+            )
+            for lang in LANGUAGES
         }
     else:
         values: list[Any] = [_typed(v) for v in variable.labels[choice].split(" | ")]
         given = ((variable.name, values[0] if len(values) == 1 else values),)
-        words = {
-            lang: _OR[lang].join(_value_words(variable.name, v, lang) for v in values)
-            for lang in ("en", "es")
-        }
         conditions = {
-            "en": f"the answer to “{label(variable.name, 'en')}” is {words['en']}",
-            "es": f"la respuesta a “{label(variable.name, 'es')}” es {words['es']}",
+            lang: phrase(
+                "answer_is",
+                lang,
+                question=label(variable.name, lang),
+                answer=phrase("or", lang).join(
+                    _value_words(variable.name, v, lang) for v in values
+                ),
+            )
+            for lang in LANGUAGES
         }
     return given, conditions
-
-
-_OR = {"en": " or ", "es": " o "}
-_YES_NO = {True: {"en": "yes", "es": "sí"}, False: {"en": "no", "es": "no"}}
 
 
 def _typed(text: str) -> Any:
@@ -562,7 +557,7 @@ def _typed(text: str) -> Any:
 
 def _value_words(path: str, value: Any, lang: str) -> str:
     if isinstance(value, bool):
-        return _YES_NO[value][lang]
+        return phrase("yes" if value else "no", lang)
     key = f"{path}={value}"
     found = label(key, lang)
     return str(value) if found == key else found
@@ -570,11 +565,10 @@ def _value_words(path: str, value: Any, lang: str) -> str:
 
 def _then_text(pair: Pair, outcome: str | None, conditions: dict[str, str]) -> dict[str, str]:
     texts: dict[str, str] = {}
-    for lang in ("en", "es"):
+    for lang in LANGUAGES:
         if outcome is None:
-            then = "this does not apply" if lang == "en" else "esto no aplica"
+            then = phrase("does_not_apply", lang)
         else:
             then = f"{label(pair.actor, lang)} {label(outcome, lang)} {label(pair.name, lang)}"
-        lead = "If" if lang == "en" else "Si"
-        texts[lang] = f"{lead} {conditions[lang]}: {then}."
+        texts[lang] = phrase("if_then", lang, condition=conditions[lang], then=then)
     return texts

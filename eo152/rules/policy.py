@@ -11,13 +11,14 @@ objects below are built from what passed.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..contract.vocabulary import LANGUAGES
 from . import _schema, _yaml
 from ._schema import PERMISSIONS as PERMISSIONS  # public: grant | floor
 from .conditions import ConditionError, Node, Parser, TermError
@@ -28,15 +29,36 @@ DEFAULT_POLICY_DIR = Path(__file__).resolve().parent.parent / "policies"
 FAR_FUTURE = date(9999, 12, 31)
 
 
-@dataclass(frozen=True)
-class Text:
-    """A sentence in English and Spanish."""
+class Text(Mapping[str, str]):
+    """A sentence in every language of ``LANGUAGES`` (the loader refuses one that lacks a
+    language): ``text["es"]``. English is the policy's source language, ``text.en``."""
 
-    en: str
-    es: str
+    __slots__ = ("_by_language",)
+
+    def __init__(self, by_language: Mapping[str, str]) -> None:
+        missing = [lang for lang in LANGUAGES if not by_language.get(lang)]
+        if missing:
+            raise ValueError(f"a text needs {', '.join(missing)}")
+        self._by_language = {lang: by_language[lang] for lang in LANGUAGES}
+
+    def __getitem__(self, lang: str) -> str:
+        return self._by_language[lang]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._by_language)
+
+    def __len__(self) -> int:
+        return len(self._by_language)
+
+    def __hash__(self) -> int:
+        return hash(tuple(self._by_language.items()))
+
+    @property
+    def en(self) -> str:
+        return self._by_language["en"]
 
     def to_dict(self) -> dict[str, str]:
-        return {"en": self.en, "es": self.es}
+        return dict(self._by_language)
 
 
 @dataclass(frozen=True)
@@ -446,7 +468,7 @@ def _presumption(data: dict[str, Any]) -> Presumption:
 
 
 def _text(data: dict[str, str]) -> Text:
-    return Text(data["en"].strip(), data["es"].strip())
+    return Text({lang: data[lang].strip() for lang in LANGUAGES})
 
 
 _T = TypeVar("_T")

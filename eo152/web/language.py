@@ -11,7 +11,8 @@ from urllib.parse import urlencode
 
 from django.http import HttpRequest
 
-LANGUAGES = ("en", "es")
+from ..contract.vocabulary import LANGUAGES
+
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 

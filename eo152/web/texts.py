@@ -6,7 +6,7 @@ from pathlib import Path
 
 import yaml
 
-from .language import LANGUAGES
+from ..contract.vocabulary import LANGUAGES
 
 
 def _load() -> dict[str, dict[str, str]]:
