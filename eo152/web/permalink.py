@@ -12,6 +12,9 @@ import binascii
 import json
 from typing import Any
 
+from ..contract import InvalidSituation
+from ..services.decisions import parse_json
+
 #: A link longer than a browser keeps is no use; this leaves room for the rest of the URL.
 MAX_PACKED_LENGTH = 8000
 
@@ -29,10 +32,11 @@ def unpack(packed: str) -> dict[str, Any]:
     if len(packed) > MAX_PACKED_LENGTH:
         raise DamagedLink("the link is too long")
     try:
-        text = base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)).decode()
-        situation = json.loads(text)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as error:
+        situation = parse_json(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)))
+    except binascii.Error as error:
         raise DamagedLink(str(error)) from error
+    except InvalidSituation as error:  # not JSON: the same words as the API's and the CLI's
+        raise DamagedLink("; ".join(e.message for e in error.errors)) from error
     if not isinstance(situation, dict):
         raise DamagedLink("the link does not hold one situation")
     return situation

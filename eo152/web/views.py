@@ -55,9 +55,11 @@ def decision(request: HttpRequest) -> HttpResponse:
         situation = unpack(packed)
         answer = decide_payload(situation, settings.EO152_READINGS)
         assert isinstance(answer, dict), "one situation gets one decision"
-    except (DamagedLink, InvalidSituation):
+    except (DamagedLink, InvalidSituation) as error:
+        # What is wrong, in the engine's words (English, as the API's), after the sentence.
         texts = TEXTS[lang]
-        return error_page(request, 400, texts["error_400_title"], texts["error_unreadable_link"])
+        text = f"{texts['error_unreadable_link']} ({error})"
+        return error_page(request, 400, texts["error_400_title"], text)
     permalink = url_with("/decision", lang, s=packed)
     context: dict[str, Any] = {
         "nav": "check",

@@ -74,3 +74,13 @@ def test_a_body_that_is_not_json_gets_the_same_words_from_the_cli_and_the_api(bo
     result = CliRunner().invoke(app, ["decide", "-"], input=raw)
     assert result.exit_code == 2
     assert f"(input): {detail}" in " ".join(result.stderr.split())
+
+
+def test_a_shared_link_that_is_not_json_gets_the_same_words_on_the_page() -> None:
+    import base64
+
+    packed = base64.urlsafe_b64encode(b'{"surge": NaN}').decode().rstrip("=")
+    page = Client().get("/decision", {"s": packed})
+    assert page.status_code == 400
+    answer = Client().post("/api/v1/decisions", b'{"surge": NaN}', content_type="application/json")
+    assert answer.json()["detail"] in page.content.decode()
