@@ -3,15 +3,23 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.panel import Panel
 
-from ..contract.vocabulary import LANGUAGES, label
-from ..rules import Decision, Duty, InvalidSituation, PolicyError
-from ..services.decisions import decide_all, parse_json, raised_not_applicable, to_json
+from ..contract.vocabulary import LANGUAGES, label, phrase
+from ..rules import Decision, Duty, InvalidSituation, OpenQuestion, PolicyError
+from ..services.decisions import (
+    decide_all,
+    engine_for,
+    parse_json,
+    raised_not_applicable,
+    to_json,
+)
 from ._options import JsonOption
 from ._output import console, fail
 from ._texts import word
@@ -75,13 +83,14 @@ def _show(decision: Decision, lang: str, readings: Path | None) -> None:
             f"[bold]{title}[/]\n{word('law_in_force', lang)} {escape(when)}", border_style="blue"
         )
     )
+    questions = engine_for(readings).policy.questions
     engaged = [d for d in decision.duties if d.engaged]
     for outcome in _OUTCOMES:
         duties = [d for d in engaged if d.outcome == outcome]
         if duties:
             console.print(f"\n[{_STYLE[outcome]}]{word(outcome, lang)}[/]")
         for duty in duties:
-            _duty(duty, lang)
+            _duty(duty, lang, questions)
     ruled_out = raised_not_applicable(decision, readings)
     if ruled_out:
         console.print(f"\n[dim bold]{word('not_applicable', lang)}[/]")
@@ -111,13 +120,13 @@ def _title(duty: Duty, lang: str) -> str:
     return f"{label(duty.actor, lang)}: {label(f'{duty.actor}/{duty.action}', lang)}"
 
 
-def _duty(duty: Duty, lang: str) -> None:
+def _duty(duty: Duty, lang: str, questions: Mapping[str, OpenQuestion]) -> None:
     console.print(
         f"  • [bold]{escape(_title(duty, lang))}[/]  [dim]{escape(', '.join(duty.cites))}[/]"
     )
     if duty.outcome == "indeterminate":
-        for line in duty.if_then:
-            console.print(f"    {escape(line.plain[lang])}", highlight=False)
+        for line in _if_lines(duty, lang, questions):
+            console.print(f"    {escape(line)}", highlight=False)
         if not duty.if_then:
             console.print(f"    {escape(duty.plain[lang])}", highlight=False)
         return
@@ -127,3 +136,40 @@ def _duty(duty: Duty, lang: str) -> None:
     if duty.because:
         reasons = escape("; ".join(duty.because))
         console.print(f"    [dim]{word('because', lang)}: {reasons}[/]", highlight=False)
+
+
+def _if_lines(duty: Duty, lang: str, questions: Mapping[str, OpenQuestion]) -> list[str]:
+    """The duty's "If ..." lines, one per fact or question and outcome: the values that lead
+    to the same outcome are said together ("a warrant signed by a judge or a court order")."""
+    grouped: dict[tuple[str, str | None], list[Any]] = {}
+    for line in duty.if_then:
+        ((key, value),) = line.given
+        grouped.setdefault((key, line.then), []).extend(
+            value if isinstance(value, list) else [value]
+        )
+    lines = []
+    for (key, then), values in grouped.items():
+        if key.startswith("question:"):
+            asked = questions[key.removeprefix("question:")]
+            what = asked.question[lang]
+            words = [phrase("quoted", lang, text=asked.answer_labels[v][lang]) for v in values]
+        else:
+            what, words = label(key, lang), [_value_words(key, v, lang) for v in values]
+        answer = phrase("or", lang).join(words)
+        condition = phrase("answer_is", lang, question=what, answer=answer)
+        result = (
+            phrase("does_not_apply", lang)
+            if then is None
+            else f"{label(duty.actor, lang)} {label(then, lang)} "
+            f"{label(f'{duty.actor}/{duty.action}', lang)}"
+        )
+        lines.append(phrase("if_then", lang, condition=condition, then=result))
+    return lines
+
+
+def _value_words(path: str, value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return phrase("yes" if value else "no", lang)
+    key = f"{path}={value}"
+    found = label(key, lang)
+    return str(value) if found == key else found

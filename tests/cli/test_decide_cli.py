@@ -82,6 +82,16 @@ def test_an_undecided_duty_prints_what_each_value_would_make_it() -> None:
     assert "this does not apply" in out
 
 
+def test_values_that_lead_to_the_same_outcome_are_said_in_one_line() -> None:
+    situation = {k: v for k, v in STAGING.items() if k != "authority"}
+    run = eo152("decide", "-", stdin=json.dumps(situation))
+    out = " ".join(run.stdout.split())
+    assert (
+        "is a warrant signed by a judge or a court order or a duty imposed by law: Federal" in out
+    )
+    assert out.count("What legal paper") + out.count("“what legal paper") <= 4
+
+
 def test_a_ruled_out_rule_the_situation_raised_says_why() -> None:
     situation = dict(STAGING, location={"ownership": "private", "kind": "business"})
     run = eo152("decide", "-", stdin=json.dumps(situation))
