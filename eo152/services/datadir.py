@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import stat
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..config import Settings
@@ -17,8 +20,9 @@ def init(settings: Settings) -> list[str]:
     done: list[str] = []
     for folder in (settings.data_dir, settings.readings_dir):
         existed = folder.exists()
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=OWNER_ONLY, parents=True, exist_ok=True)
         done.append(f"{'kept' if existed else 'created'} {folder}")
+    done.extend(_owner_only(settings.data_dir))
     # The ledger's signing key, evidence folder and tables; the log itself stays empty.
     done.extend(
         initialize_ledger(LedgerSettings.from_env(settings.data_dir, settings.database_url))
@@ -28,6 +32,20 @@ def init(settings: Settings) -> list[str]:
 
     done.extend(_places_lines(places.import_defaults(settings)))
     return done
+
+
+#: The data folder holds evidence, the database and the log's signing key: readable by its
+#: owner only, whatever the umask (under 022 every local user could read them).
+OWNER_ONLY = 0o700
+
+
+def _owner_only(folder: Path) -> list[str]:
+    """Make ``folder`` its owner's alone (what is inside is then out of others' reach)."""
+    mode = stat.S_IMODE(folder.stat().st_mode)
+    if mode & 0o077 == 0 and mode & OWNER_ONLY == OWNER_ONLY:
+        return []
+    os.chmod(folder, OWNER_ONLY)
+    return [f"made {folder} readable by its owner only (it was {mode:o})"]
 
 
 def _places_lines(reports: list[places.LayerReport]) -> list[str]:
