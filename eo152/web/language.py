@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 
 from ..contract.vocabulary import LANGUAGES
@@ -18,13 +19,18 @@ LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 
 def language_of(request: HttpRequest) -> str:
     """The language switch of the form, else the page's own, else the browser's."""
-    for asked in (
-        request.POST.get("switch_lang"),
-        request.POST.get("lang"),
-        request.GET.get("lang"),
-    ):
-        if asked in LANGUAGES:
-            return asked
+    asked: tuple[str | None, ...]
+    try:
+        asked = (
+            request.POST.get("switch_lang"),
+            request.POST.get("lang"),
+            request.GET.get("lang"),
+        )
+    except SuspiciousOperation:  # more fields than Django takes: the error page still speaks
+        asked = ()
+    for lang in asked:
+        if lang in LANGUAGES:
+            return lang
     return _preferred(request.headers.get("Accept-Language", ""))
 
 
@@ -33,8 +39,12 @@ def other_language(lang: str) -> str:
 
 
 def url_in(request: HttpRequest, lang: str) -> str:
-    """This page's address (query kept) in ``lang``."""
-    query = request.GET.copy()
+    """This page's address (query kept) in ``lang``; the bare page when the query string is
+    what was refused."""
+    try:
+        query = request.GET.copy()
+    except SuspiciousOperation:
+        return url_with(request.path, lang)
     query["lang"] = lang
     return f"{request.path}?{query.urlencode()}"
 

@@ -1,0 +1,15 @@
+"""Error pages stay pages: a refused request gets the project's 400 page with its security
+headers, never a bare 500, however it was refused."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+
+@pytest.mark.parametrize("path", ["/", "/decision", "/places", "/api/v1/places/lookup"])
+def test_more_query_parameters_than_django_takes_get_a_400_with_security_headers(path: str) -> None:
+    query = "&".join(f"a{i}=1" for i in range(1100))
+    answer = Client(raise_request_exception=False).get(f"{path}?{query}")
+    assert answer.status_code == 400
+    assert "Content-Security-Policy" in answer.headers
