@@ -115,6 +115,10 @@ LOGGING = {
     "handlers": {"stderr": {"class": "logging.StreamHandler"}},
     "loggers": {
         "django": {"handlers": ["stderr"], "level": "WARNING"},
+        # A 4xx is the client's mistake, answered as such: logged, one line each, it lets any
+        # client fill the disk (41,000 lines in one probe). 5xx errors are still logged.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
         "eo152": {"handlers": ["stderr"], "level": "WARNING"},
     },
 }

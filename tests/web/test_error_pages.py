@@ -13,3 +13,13 @@ def test_more_query_parameters_than_django_takes_get_a_400_with_security_headers
     answer = Client(raise_request_exception=False).get(f"{path}?{query}")
     assert answer.status_code == 400
     assert "Content-Security-Policy" in answer.headers
+
+
+def test_a_client_error_writes_no_log_line(caplog: pytest.LogCaptureFixture) -> None:
+    import logging
+
+    with caplog.at_level(logging.WARNING):
+        for _ in range(5):
+            Client().get("/no-such-page")
+            Client().post("/api/v1/decisions", b"{", content_type="application/json")
+    assert [r for r in caplog.records if r.name.startswith("django")] == []
