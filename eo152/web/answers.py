@@ -133,5 +133,8 @@ def _local_time(text: str) -> str:
     except ValueError:
         return text
     if moment.tzinfo is not None:
-        moment = moment.astimezone(DENVER)
+        try:
+            moment = moment.astimezone(DENVER)
+        except OverflowError:  # the first or last day a datetime holds: shown as given
+            moment = moment.replace(tzinfo=None)
     return moment.strftime("%Y-%m-%dT%H:%M")

@@ -69,3 +69,10 @@ def test_a_situation_refills_the_form_it_came_from():
     }
     situation = situation_from_answers(values, "en")
     assert answers_from_situation(situation) == values
+
+
+@pytest.mark.parametrize("at", ["9999-12-31T23:00:00-07:00", "0001-01-01T00:00:00+05:00"])
+def test_the_first_and_last_days_a_date_holds_can_be_changed_back_in_the_form(at: str) -> None:
+    # "Change your answers" on a permalink dated at the edge of time once crashed (a 500).
+    answers = answers_from_situation({"at": at})
+    assert answers["at"] == [at[:16]]
