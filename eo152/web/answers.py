@@ -137,4 +137,5 @@ def _local_time(text: str) -> str:
             moment = moment.astimezone(DENVER)
         except OverflowError:  # the first or last day a datetime holds: shown as given
             moment = moment.replace(tzinfo=None)
-    return moment.strftime("%Y-%m-%dT%H:%M")
+    # isoformat, not strftime: "%Y" writes the year 1 as "1", which the form cannot read back.
+    return moment.replace(tzinfo=None).isoformat(timespec="minutes")
