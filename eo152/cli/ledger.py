@@ -226,16 +226,22 @@ def verify(
     key: KeyOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Recompute the log, check every signed tree head and re-hash every stored file."""
+    """Recompute the log, check every signed tree head and re-hash every stored file.
+
+    With --key, every tree head must be signed by that key (the one the City published);
+    without it, by the key the bundle carries or the data folder's own key.
+    """
     report: Report
+    with reported():
+        trusted = Verifier.decode(key) if key else None
     if bundle is not None:
         with reported():
-            report = verify_bundle(bundle, Verifier.decode(key) if key else None)
+            report = verify_bundle(bundle, trusted)
     else:
         with opened() as ledger:
             progress, advance = _progress(ledger.log.tree_size)
             with progress:
-                report = ledger.verify(advance)
+                report = ledger.verify(advance, trusted)
     _show(report.to_dict(), as_json, ["intact:", *(f"  {check}" for check in report.checks)])
 
 

@@ -11,7 +11,8 @@ A bundle is a folder::
 
 Exported through :meth:`Ledger.export`, the bundle's last entry is the ``ledger.exported``
 entry that records the export itself: it is appended first and the bundle is cut at the
-tree head that append signed.
+tree head that append signed. :func:`verify_bundle` requires that entry, and takes from it
+(signed, unlike ``bundle.json``) whether the files are in the bundle.
 
 Entries are canonical JSON (RFC 8785) and so never contain a raw newline; lines are split
 on that byte alone.
@@ -20,11 +21,13 @@ on that byte alone.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from ._entries import registered_file
+from ._entries import exported_with_files, registered_file
 from ._errors import BadDocument, EvidenceHashMismatch, EvidenceMissing, LogInconsistent
 from ._files import BlobStore, FolderStore, hash_file
 from ._head import TreeHead
@@ -112,13 +115,46 @@ def _copy_registered(store: BlobStore, entry: str, target: Path) -> None:
             shutil.copyfileobj(source, out)
 
 
-def _entries(path: Path) -> Iterator[tuple[int, str]]:
-    with path.open("rb") as lines:
-        for index, line in enumerate(lines):
-            try:
-                yield index, line.rstrip(b"\n").decode("utf-8")
-            except UnicodeDecodeError as error:
-                raise BadDocument(f"entry {index} in {path} is not UTF-8") from error
+def _entries(lines: BinaryIO) -> Iterator[tuple[int, str]]:
+    for index, line in enumerate(lines):
+        try:
+            yield index, line.rstrip(b"\n").decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise BadDocument(f"entry {index} in entries.jsonl is not UTF-8") from error
+
+
+def _last_line(lines: BinaryIO) -> bytes:
+    """The last line of ``lines``, without its newline, read from the end."""
+    position = lines.seek(0, os.SEEK_END)
+    tail = b""
+    while position > 0 and b"\n" not in tail[:-1]:
+        step = min(position, 1 << 16)
+        position -= step
+        lines.seek(position)
+        tail = lines.read(step) + tail
+    return tail.removesuffix(b"\n").rpartition(b"\n")[2]
+
+
+def _exported_with_files(lines: BinaryIO, summary: dict[str, object]) -> bool:
+    """Whether the files were exported, from the bundle's last entry: its own export entry.
+
+    A bundle cut short at an earlier tree head ends with some other entry, and is refused;
+    so is a ``bundle.json`` whose ``with_files`` (not signed) says otherwise than the entry.
+    The replay then checks that this entry is the one the latest tree head signs.
+    """
+    # Bytes that are not UTF-8 are refused by the replay, naming the entry.
+    with_files = exported_with_files(_last_line(lines).decode("utf-8", "replace"))
+    if with_files is None:
+        raise LogInconsistent(
+            "the bundle does not end with the ledger.exported entry of its export: "
+            "it was cut short, or not written by `eo152 ledger export`"
+        )
+    if summary.get("with_files") is not with_files:
+        raise LogInconsistent(
+            f"bundle.json says with_files is {json.dumps(summary.get('with_files'))}, "
+            f"the bundle's signed export entry says {json.dumps(with_files)}"
+        )
+    return with_files
 
 
 def _heads(path: Path) -> Iterator[TreeHead]:
@@ -146,18 +182,22 @@ def verify_bundle(folder: Path, key: Verifier | None = None) -> Report:
     verifier = key or Verifier.decode(str(summary.get("log_key", "")))
     latest = _head_from_summary(summary)
     check_head(latest, verifier)
-    files = folder / "files" if summary.get("with_files") else None
+    with (folder / "entries.jsonl").open("rb") as lines:
+        with_files = _exported_with_files(lines, summary)
+        files = folder / "files" if with_files else None
+        if files is None and (folder / "files").exists():
+            raise LogInconsistent(
+                "the bundle holds a files folder; its signed export entry says no files went"
+            )
 
-    def check_file(index: int, digest: str, size: int) -> None:
-        if files is not None:
-            _check_bundled_file(files, index, digest, size)
+        def check_file(index: int, digest: str, size: int) -> None:
+            if files is not None:
+                _check_bundled_file(files, index, digest, size)
 
-    report = replay(
-        _entries(folder / "entries.jsonl"),
-        _heads(folder / "heads.jsonl"),
-        verifier,
-        on_file=check_file,
-    )
+        lines.seek(0)
+        report = replay(
+            _entries(lines), _heads(folder / "heads.jsonl"), verifier, on_file=check_file
+        )
     if (report.tree_size, report.root_hash) != (latest.tree_size, latest.root_hash):
         raise LogInconsistent("the bundle's entries do not end at the tree head in bundle.json")
     report.checks = [
@@ -165,6 +205,8 @@ def verify_bundle(folder: Path, key: Verifier | None = None) -> Report:
         + ("" if key else " (the key the bundle carries: compare it with the published key)"),
         f"{report.tree_size} entries rebuild the tree; root {report.root_hash.hex()}",
         f"{report.heads} signed tree heads match the tree at their size",
+        "the last entry records this export, "
+        + ("with the files" if files else "without the files"),
         f"{report.files} registered files "
         + ("hash to their recorded SHA-256" if files else "were not bundled (no --with-files)"),
     ]

@@ -204,3 +204,17 @@ def registered_file(entry: str) -> tuple[str, int] | None:
     if not isinstance(digest, str) or not isinstance(size, int):
         raise LogInconsistent("an evidence.registered entry names its sha256 and size")
     return digest, size
+
+
+def exported_with_files(entry: str) -> bool | None:
+    """Whether a ``ledger.exported`` entry says the files went too; None for any other text."""
+    try:
+        fields = json.loads(entry)
+    except ValueError:  # JSONDecodeError is a ValueError
+        return None
+    if not isinstance(fields, dict) or fields.get("kind") != "ledger.exported":
+        return None
+    with_files = fields.get("with_files")
+    if not isinstance(with_files, bool):
+        raise LogInconsistent("a ledger.exported entry says true or false for with_files")
+    return with_files

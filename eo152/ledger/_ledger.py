@@ -39,7 +39,7 @@ from ._head import TreeHead
 from ._log import MerkleLog
 from ._media import detect_media_type
 from ._merkle import Node
-from ._note import Signer
+from ._note import Signer, Verifier
 from ._receipt import Receipt
 from ._store import LogStore, node_from_key, node_key, open_store
 from ._verify import Report, replay
@@ -287,15 +287,20 @@ class Ledger:
             ) from error
         return head, receipt
 
-    def verify(self, progress: Callable[[int], None] | None = None) -> Report:
+    def verify(
+        self, progress: Callable[[int], None] | None = None, key: Verifier | None = None
+    ) -> Report:
         """Check the whole log, every stored subtree, every head and every file.
 
-        ``progress`` is called with each entry index as it is checked.
+        Every tree head's signature is checked against ``key`` (default: this data folder's
+        own key, which whoever can replace the log can replace too). ``progress`` is called
+        with each entry index as it is checked.
         """
         with self.log.store.snapshot():
-            return self._verify(progress)
+            return self._verify(progress, key)
 
-    def _verify(self, progress: Callable[[int], None] | None) -> Report:
+    def _verify(self, progress: Callable[[int], None] | None, key: Verifier | None) -> Report:
+        verifier = key or self.signer.verifier
         size = self.log.tree_size
         stored = StoredTree(self.log.stored_nodes(0, (1 << 63) - 1))
 
@@ -307,7 +312,7 @@ class Ledger:
         report = replay(
             self.log.entries(),
             self.log.heads(),
-            self.signer.verifier,
+            verifier,
             on_leaf,
             self._check_registered,
         )
@@ -320,6 +325,8 @@ class Ledger:
         stored.check_no_strays()
         self._check_stored_files()
         report.checks = [
+            f"signatures checked against {verifier.encode()}"
+            + ("" if key else " (this data folder's key: compare it with the published key)"),
             f"{size} entries rebuild the tree and its stored subtrees",
             f"root hash {report.root_hash.hex()}",
             f"{report.heads} signed tree heads match the tree at their size",

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from eo152.ledger import Signer, Verifier
+
 from .conftest import Eo152
 
 pytestmark = pytest.mark.db
@@ -288,4 +290,84 @@ def test_a_bundle_cut_short_fails(eo152: Eo152, tmp_path: Path) -> None:
         path = tmp_path / "bundle" / name
         path.write_text("".join(path.read_text().splitlines(keepends=True)[:-1]))
     code, _, err = eo152("ledger", "verify", "--bundle", tmp_path / "bundle")
-    assert code == 1 and "bundle.json" in err
+    assert code == 1 and "cut short" in err
+
+
+def test_verify_with_the_published_key_fails_on_a_log_rebuilt_with_another_key(
+    eo152: Eo152,
+    tmp_path: Path,
+    env: dict[str, str],
+    eo152_with: Callable[[dict[str, str]], Eo152],
+) -> None:
+    for i in range(3):
+        _add(eo152, tmp_path, f"e{i}.txt", f"evidence {i}".encode())
+    published = str(_json(eo152, "ledger", "key")["verifier_key"])
+    assert _json(eo152, "ledger", "verify", "--key", published)["tree_size"] == 3
+    # Someone with the data folder puts in a key of their own under the log's name and
+    # rebuilds the log from the same files: every tree head is now signed by their key.
+    key_file = Path(env["EO152_DATA_DIR"]) / "ledger" / "log.key"
+    forged = Signer.generate(Verifier.decode(published).name)
+    key_file.unlink()
+    key_file.write_text(forged.encode() + "\n")
+    rebuilt = eo152_with({**env, "DATABASE_URL": f"sqlite:///{tmp_path / 'rebuilt.sqlite3'}"})
+    assert rebuilt("init")[0] == 0
+    for i in range(3):
+        _add(rebuilt, tmp_path, f"e{i}.txt", f"evidence {i}".encode())
+    code, out, err = rebuilt("ledger", "verify", "--key", published)
+    assert (code, out) == (1, "")
+    assert "verification failed: tree head of 1 entries" in err
+    assert f"no signature by the key {forged.name}" in err
+    # Against its own key the rebuilt log is consistent, and says which key that was.
+    report = _json(rebuilt, "ledger", "verify")
+    assert str(forged.verifier.encode()) in report["checks"][0]  # type: ignore[index]
+    assert _json(rebuilt, "ledger", "verify", "--key", forged.verifier.encode())["ok"] is True
+
+
+def test_a_bundle_cut_back_to_an_earlier_signed_head_fails(eo152: Eo152, tmp_path: Path) -> None:
+    for i in range(3):
+        _add(eo152, tmp_path, f"e{i}.txt", f"evidence {i}".encode())
+    _json(eo152, "ledger", "export", tmp_path / "bundle")
+    # Cut at the signed head of 2 entries, and bundle.json rewritten to that head.
+    bundle = tmp_path / "bundle"
+    entries = bundle / "entries.jsonl"
+    entries.write_text("".join(entries.read_text().splitlines(keepends=True)[:2]))
+    heads = [json.loads(line) for line in (bundle / "heads.jsonl").read_text().splitlines()]
+    kept = [head for head in heads if head["tree_size"] <= 2]
+    (bundle / "heads.jsonl").write_text("".join(json.dumps(head) + "\n" for head in kept))
+    summary = json.loads((bundle / "bundle.json").read_text())
+    (bundle / "bundle.json").write_text(json.dumps({**summary, **kept[-1]}))
+    code, out, err = eo152("ledger", "verify", "--bundle", bundle)
+    assert (code, out) == (1, "")
+    assert "does not end with the ledger.exported entry of its export" in err
+
+
+def _bundle_claiming(eo152: Eo152, tmp_path: Path, exported: bool, claimed: bool) -> Path:
+    """A bundle exported with files or not, whose bundle.json says ``claimed``."""
+    _add(eo152, tmp_path, "e.txt", b"evidence")
+    bundle = tmp_path / "bundle"
+    _json(eo152, "ledger", "export", bundle, *(["--with-files"] if exported else []))
+    summary = json.loads((bundle / "bundle.json").read_text())
+    (bundle / "bundle.json").write_text(json.dumps({**summary, "with_files": claimed}))
+    return bundle
+
+
+def test_a_bundle_that_hides_the_files_its_export_took_fails(eo152: Eo152, tmp_path: Path) -> None:
+    bundle = _bundle_claiming(eo152, tmp_path, exported=True, claimed=False)
+    shutil.rmtree(bundle / "files")
+    code, _, err = eo152("ledger", "verify", "--bundle", bundle)
+    assert code == 1
+    assert "bundle.json says with_files is false, the bundle's signed export entry says true" in err
+
+
+def test_a_bundle_claiming_files_its_export_did_not_take_fails(
+    eo152: Eo152, tmp_path: Path, env: dict[str, str]
+) -> None:
+    bundle = _bundle_claiming(eo152, tmp_path, exported=False, claimed=True)
+    shutil.copytree(Path(env["EO152_DATA_DIR"]) / "evidence", bundle / "files")
+    code, _, err = eo152("ledger", "verify", "--bundle", bundle)
+    assert code == 1
+    assert "bundle.json says with_files is true, the bundle's signed export entry says false" in err
+    summary = json.loads((bundle / "bundle.json").read_text())
+    (bundle / "bundle.json").write_text(json.dumps({**summary, "with_files": False}))
+    code, _, err = eo152("ledger", "verify", "--bundle", bundle)
+    assert code == 1 and "its signed export entry says no files went" in err

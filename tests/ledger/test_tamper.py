@@ -17,9 +17,11 @@ from eo152.ledger import (
     InvalidSignature,
     Ledger,
     LogInconsistent,
+    Signer,
     VerificationFailed,
 )
 from eo152.ledger._merkle import Frontier, leaf_hash
+from eo152.ledger._note import sign_checkpoint
 from eo152.ledger._postgres import PostgresStore
 from eo152.ledger._store import node_key
 
@@ -194,3 +196,24 @@ def test_deleting_a_file_is_detected(filled: Ledger) -> None:
     path.unlink()
     with pytest.raises(EvidenceMissing, match="entry 4"):
         filled.verify()
+
+
+def test_heads_re_signed_with_another_key_fail_against_the_published_key(filled: Ledger) -> None:
+    published = filled.signer.verifier
+    forged = Signer.generate(published.name)  # the same log name, another key
+    for head in filled.log.heads():
+        checkpoint = sign_checkpoint(forged, head.tree_size, head.root_hash)
+        _tamper(
+            filled,
+            "UPDATE ledger_head SET checkpoint = {} WHERE tree_size = {}",
+            checkpoint,
+            head.tree_size,
+        )
+        if head.tree_size == 7:
+            _tamper(filled, "UPDATE ledger_state SET checkpoint = {}", checkpoint)
+    assert filled.verify(key=forged.verifier).tree_size == 7
+    for key in (published, None):  # the published key, and the data folder's own
+        with pytest.raises(
+            InvalidSignature, match=f"tree head of 1 entries: .* key {published.name}"
+        ):
+            filled.verify(key=key)
