@@ -2,7 +2,8 @@
 
 The limits of ``limits.py`` apply: a body over 1 MB or a batch of more than 1,000
 situations gets ``413`` stating the limit and what was sent, and a ``422`` lists at most 100
-field errors, counting the rest.
+field errors, counting the rest. JSON nested too deep or holding a number too large for a
+double gets ``400`` (``eo152.services.decisions`` refuses it for every front end).
 """
 
 from __future__ import annotations
@@ -12,7 +13,13 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from ..rules import InvalidSituation
-from ..services.decisions import decide_all, not_listed, parse_json, to_json
+from ..services.decisions import (
+    InputBeyondLimits,
+    decide_all,
+    not_listed,
+    parse_json,
+    to_json,
+)
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .problems import field_problem, method_not_allowed, problem
 
@@ -36,8 +43,9 @@ def decisions(request: HttpRequest) -> HttpResponse:
             "Body too large",
             f"A body holds at most 1 MB ({MAX_BODY_BYTES:,} bytes); this one has {sent}.",
         )
-    except InvalidSituation as error:  # not JSON: the same words as the CLI's
-        return problem(400, "Not JSON", "; ".join(e.message for e in error.errors))
+    except InvalidSituation as error:  # not JSON, or beyond the limits: the CLI's words
+        title = "JSON beyond the limits" if isinstance(error, InputBeyondLimits) else "Not JSON"
+        return problem(400, title, "; ".join(e.message for e in error.errors))
     if isinstance(payload, list) and len(payload) > MAX_BATCH_SITUATIONS:
         return problem(
             413,

@@ -7,7 +7,7 @@ import math
 from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache, partial
-from typing import Any
+from typing import Any, TypeGuard
 
 from .errors import FieldError, InvalidSituation
 from .fields import SITUATION, Field
@@ -101,7 +101,7 @@ def _check_enum(value: object, node: Field, path: str, errors: list[FieldError])
 
 
 def _check_number(value: object, node: Field, path: str, errors: list[FieldError]) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not _is_number(value):
         errors.append(FieldError(path, f"expected a number, got {_show(value)}"))
     elif (
         node.minimum is not None
@@ -109,8 +109,16 @@ def _check_number(value: object, node: Field, path: str, errors: list[FieldError
         and not (node.minimum <= value <= node.maximum)
     ):
         errors.append(
-            FieldError(path, f"{value} is out of range {node.minimum:g} to {node.maximum:g}")
+            FieldError(path, f"{_show(value)} is out of range {node.minimum:g} to {node.maximum:g}")
         )
+
+
+def _is_number(value: object) -> TypeGuard[int | float]:
+    # Checked here, not only where JSON is parsed, since validate() takes any Python value: an
+    # int is finite however large, and math.isfinite() of one past a double's range raises.
+    if isinstance(value, float):
+        return math.isfinite(value)
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _check_text(value: object, node: Field, path: str, errors: list[FieldError]) -> None:
@@ -213,7 +221,7 @@ def _valid_enum_list(value: object, allowed: frozenset[str]) -> bool:
 
 
 def _valid_number(value: object, node: Field) -> bool:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if not _is_number(value):
         return False
     low, high = node.minimum, node.maximum
     return low is None or high is None or low <= value <= high
@@ -228,11 +236,16 @@ def _is_datetime(value: str) -> bool:
     return True
 
 
+_LONG_NUMBER = 10**40
+
+
 def _show(value: object) -> str:
     if isinstance(value, str):
         return repr(value) if len(value) <= 40 else repr(value[:40] + "…")
     if isinstance(value, bool) or value is None:
         return {True: "true", False: "false", None: "null"}[value]
+    if isinstance(value, int) and not -_LONG_NUMBER < value < _LONG_NUMBER:
+        return "a number of more than 40 digits"  # str() of a huge int is slow, or refused
     if isinstance(value, (int, float)):
         return str(value)
     if isinstance(value, dict):

@@ -11,7 +11,11 @@ decided unless everything is valid.
 from __future__ import annotations
 
 import json
+import math
+import re
+import sys
 from dataclasses import replace
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +33,28 @@ from ..rules.decision import NotApplicable
 from ..rules.explain import subject_given
 from ..rules.policy import Rule
 
+#: Deepest nesting of arrays and objects read, in levels. The deepest valid body has five (a
+#: batch, a situation, an object, a list of objects, an object in it); Python's parser recurses
+#: once per level and fails near 1,000 levels, fewer with the stack a request already uses.
+MAX_NESTING = 64
+
+#: The largest magnitude of a number read: a double's (JSON's interoperable numbers, RFC 8259
+#: section 6). Python reads 1e400 as infinity, and an integer past it fails ``float()``.
+MAX_NUMBER = sys.float_info.max
+
+
+class InputBeyondLimits(InvalidSituation):
+    """JSON refused unread: nested deeper than ``MAX_NESTING`` or a number past ``MAX_NUMBER``."""
+
 
 def parse_json(data: bytes | str) -> Any:
-    """Parse a request body or file; too large or not JSON raises InvalidSituation."""
+    """Parse a request body or file; too large, not JSON, or JSON beyond the limits above
+    raises InvalidSituation (``InputBeyondLimits`` for the last).
+
+    Both limits are checked here, not in validation, because both are about the text: the
+    nesting must be measured before the parser recurses, and a number is best named as it
+    was written (validation would see ``inf``, or an integer it must not turn into a float).
+    """
     raw = data.encode("utf-8") if isinstance(data, str) else data
     if len(raw) > MAX_INPUT_BYTES:
         raise InvalidSituation(
@@ -42,7 +65,12 @@ def parse_json(data: bytes | str) -> Any:
             ]
         )
     try:
-        return json.loads(raw, parse_constant=_refuse_constant)
+        # What ``json.loads`` does with bytes, done first so that the text can be measured.
+        text = raw.decode(json.detect_encoding(raw), "surrogatepass")
+        _check_nesting(text)
+        return json.loads(
+            text, parse_constant=_refuse_constant, parse_int=_read_int, parse_float=_read_float
+        )
     except UnicodeDecodeError:
         raise InvalidSituation([FieldError("(input)", "not UTF-8 text")]) from None
     except json.JSONDecodeError as error:
@@ -61,6 +89,47 @@ class _NotJSONNumber(ValueError):
 def _refuse_constant(name: str) -> object:
     # JSON has no NaN or Infinity; Python's parser accepts them unless told not to.
     raise _NotJSONNumber(f"invalid JSON: {name} is not a JSON number")
+
+
+_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _check_nesting(text: str) -> None:
+    if text.count("[") + text.count("{") <= MAX_NESTING:
+        return  # too few brackets to nest too deep: most bodies
+    # Brackets in strings do not nest; an unclosed string is the parser's to report.
+    outside = _STRING.sub("", text).partition('"')[0]
+    depth = max(accumulate(map(_STEP.__getitem__, _BRACKET.findall(outside))), default=0)
+    if depth > MAX_NESTING:
+        raise _beyond_limits(
+            f"arrays and objects nested {depth:,} levels deep; the limit is {MAX_NESTING}"
+        )
+
+
+def _read_int(digits: str) -> int:
+    # JSON integers have no leading zeros: more than 309 digits is past MAX_NUMBER, and so is
+    # never handed to int(), which refuses more than 4,300.
+    if len(digits.lstrip("-")) > 309 or abs(value := int(digits)) > MAX_NUMBER:
+        raise _too_large(digits)
+    return value
+
+
+def _read_float(digits: str) -> float:
+    value = float(digits)
+    if math.isinf(value):
+        raise _too_large(digits)
+    return value
+
+
+def _too_large(digits: str) -> InputBeyondLimits:
+    shown = digits if len(digits) <= 20 else f"{digits[:12]}… ({len(digits):,} characters)"
+    return _beyond_limits(f"the number {shown} is too large; the limit is ±{MAX_NUMBER:.1e}")
+
+
+def _beyond_limits(message: str) -> InputBeyondLimits:
+    return InputBeyondLimits([FieldError("(input)", message)])
 
 
 def engine_for(readings_path: str | Path | None) -> Engine:

@@ -8,7 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from ..contract import validate
 from ..rules import InvalidSituation
@@ -26,10 +26,10 @@ _NOT_FACTS = {"csrfmiddlewaretoken", "lang", "switch_lang"}
 _ITEM_INDEX = re.compile(r"\[\d+\]")
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def check(request: HttpRequest) -> HttpResponse:
     lang = language_of(request)
-    if request.method == "GET":
+    if request.method != "POST":  # GET, or HEAD: the same answer without its body
         return _form(request, lang, _prefill(request), {})
     values = {k: request.POST.getlist(k) for k in request.POST if k not in _NOT_FACTS}
     if "switch_lang" in request.POST:
@@ -47,7 +47,7 @@ def check(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(url_with("/decision", lang, s=pack(situation)), status=303)
 
 
-@require_GET
+@require_safe
 def decision(request: HttpRequest) -> HttpResponse:
     lang = language_of(request)
     packed = request.GET.get("s", "")

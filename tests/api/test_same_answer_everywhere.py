@@ -84,3 +84,42 @@ def test_a_shared_link_that_is_not_json_gets_the_same_words_on_the_page() -> Non
     assert page.status_code == 400
     answer = Client().post("/api/v1/decisions", b'{"surge": NaN}', content_type="application/json")
     assert answer.json()["detail"] in page.content.decode()
+
+
+_DEEP_LIST = b"[" * 1000 + b"]" * 1000
+_DEEP_IN_A_FIELD = b'{"location":' + b'{"a":' * 995 + b"1" + b"}" * 996
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (_DEEP_LIST, "arrays and objects nested 1,000 levels deep; the limit is 64"),
+        (_DEEP_IN_A_FIELD, "arrays and objects nested 996 levels deep; the limit is 64"),
+        (
+            b'{"location": {"lat": ' + b"9" * 309 + b"}}",
+            "the number 999999999999… (309 characters) is too large; the limit is ±1.8e+308",
+        ),
+        (
+            b'{"id": -' + b"1" * 5000 + b"}",
+            "the number -11111111111… (5,001 characters) is too large; the limit is ±1.8e+308",
+        ),
+        (b'{"location": {"lon": 1e400}}', "the number 1e400 is too large; the limit is ±1.8e+308"),
+    ],
+    ids=["1000 levels", "996 levels in a field", "309 digits", "5000 digits", "1e400"],
+)
+def test_json_beyond_the_limits_gets_the_same_words_from_the_cli_the_api_and_a_link(
+    body: bytes, message: str
+) -> None:
+    import base64
+
+    answer = Client().post("/api/v1/decisions", body, content_type="application/json")
+    assert answer.status_code == 400
+    assert answer.json()["title"] == "JSON beyond the limits"
+    assert answer.json()["detail"] == message
+    result = CliRunner().invoke(app, ["decide", "-"], input=body)
+    assert result.exit_code == 2
+    assert f"(input): {message}" in " ".join(result.stderr.split())
+    packed = base64.urlsafe_b64encode(body).decode().rstrip("=")
+    page = Client().get("/decision", {"s": packed})
+    assert page.status_code == 400
+    assert message in page.content.decode()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from urllib.parse import parse_qs, urlsplit
 
@@ -137,3 +138,21 @@ def test_a_damaged_link_gets_a_page_not_a_traceback(packed):
     response = Client().get(f"/decision?lang=es&s={packed}")
     assert response.status_code == 400
     assert "Este enlace está dañado" in response.content.decode()
+
+
+def test_a_link_nested_too_deep_leaves_the_form_empty_not_a_server_error():
+    packed = base64.urlsafe_b64encode(b"[" * 1000 + b"]" * 1000).decode().rstrip("=")
+    response = Client().get("/", {"s": packed})
+    assert response.status_code == 200
+    assert not re.search(r'id="f-force-kind-[a-z_]+"[^>]*checked', response.content.decode())
+
+
+@pytest.mark.parametrize(
+    "url", ["/", "/?lang=es", f"/decision?s={pack({'surge': True})}", "/decision?s=%%%"]
+)
+def test_head_is_answered_like_get_without_a_body(url):
+    got = Client().get(url)
+    head = Client().head(url)
+    assert head.status_code == got.status_code
+    assert head["Content-Type"] == got["Content-Type"]
+    assert head.content == b"" and got.content
