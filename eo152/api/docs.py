@@ -12,7 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from .openapi import openapi_document
 
@@ -24,12 +24,12 @@ EXAMPLE_SITUATION = {
 }
 
 
-@require_GET
+@require_safe
 def openapi_json(request: HttpRequest) -> JsonResponse:
     return JsonResponse(openapi_document(), json_dumps_params={"ensure_ascii": False})
 
 
-@require_GET
+@require_safe
 def docs(request: HttpRequest) -> HttpResponse:
     document = openapi_document()
     context = {

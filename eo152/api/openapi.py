@@ -122,7 +122,10 @@ _DECIDE_OPERATION: dict[str, Any] = {
             "description": "The decision (a list of decisions for a list of situations).",
             "content": {"application/json": {"schema": _one_or_many("Decision")}},
         },
-        "400": problem_response("The body is not JSON."),
+        "400": problem_response(
+            "The body is not JSON, or JSON beyond the limits (nested over 64 levels, a number"
+            " past ±1.8e308)."
+        ),
         "413": problem_response(
             f"The body is over 1 MB ({MAX_BODY_BYTES:,} bytes), or the batch holds more than "
             f"{MAX_BATCH_SITUATIONS:,} situations; `detail` states the limit and what was sent."

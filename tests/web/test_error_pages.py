@@ -23,3 +23,10 @@ def test_a_client_error_writes_no_log_line(caplog: pytest.LogCaptureFixture) -> 
             Client().get("/no-such-page")
             Client().post("/api/v1/decisions", b"{", content_type="application/json")
     assert [r for r in caplog.records if r.name.startswith("django")] == []
+
+
+@pytest.mark.parametrize("path", ["/api/v1/openapi.json", "/api/v1/docs"])
+def test_head_on_the_api_documents_is_answered_like_get(path: str) -> None:
+    got, head = Client().get(path), Client().head(path)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b""
