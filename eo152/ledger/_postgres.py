@@ -14,8 +14,7 @@ from typing import Any
 import psycopg
 
 from ._errors import DatabaseUnavailable
-from ._head import TreeHead
-from ._store import CurrentHead, LogStore
+from ._sql import SQLStore
 
 _TABLES = (
     """CREATE TABLE IF NOT EXISTS ledger_state (
@@ -49,10 +48,10 @@ _UPGRADES = {
 # A fixed advisory-lock key, so two processes creating or upgrading the tables take turns.
 _SCHEMA_LOCK = 152_5
 
-_HEAD = "SELECT tree_size, root_hash, checkpoint FROM ledger_state WHERE id = 1"
 
+class PostgresStore(SQLStore):
+    MARK = "%s"
 
-class PostgresStore(LogStore):
     def __init__(self, connection: psycopg.Connection[Any]) -> None:
         self.connection = connection
 
@@ -118,27 +117,6 @@ class PostgresStore(LogStore):
         with self._transaction():
             yield int(self._run("SELECT tree_size FROM ledger_state WHERE id = 1 FOR UPDATE")[0][0])
 
-    def add(
-        self,
-        first: int,
-        entries: Sequence[str],
-        nodes: Sequence[tuple[int, bytes]],
-        head: TreeHead,
-        issued_at: str,
-    ) -> None:
-        rows = [(first + offset, entry) for offset, entry in enumerate(entries)]
-        self._run_many("INSERT INTO ledger_entry (leaf_index, entry) VALUES (%s, %s)", rows)
-        self._run_many("INSERT INTO ledger_node (id, hash) VALUES (%s, %s)", nodes)
-        self._run(
-            "INSERT INTO ledger_head (tree_size, root_hash, checkpoint, issued_at)"
-            " VALUES (%s, %s, %s, %s)",
-            (head.tree_size, head.root_hash, head.checkpoint, issued_at),
-        )
-        self._run(
-            "UPDATE ledger_state SET tree_size = %s, root_hash = %s, checkpoint = %s WHERE id = 1",
-            (head.tree_size, head.root_hash, head.checkpoint),
-        )
-
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         self._run("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
@@ -147,64 +125,11 @@ class PostgresStore(LogStore):
         finally:
             self._run("ROLLBACK")
 
-    def current(self) -> CurrentHead:
-        size, root, checkpoint = self._run(_HEAD)[0]
-        return int(size), root, checkpoint
-
-    def current_and_entry(self, index: int) -> tuple[CurrentHead, str | None]:
-        size, root, checkpoint, entry = self._run(
-            "SELECT tree_size, root_hash, checkpoint,"
-            " (SELECT entry FROM ledger_entry WHERE leaf_index = %s)"
-            " FROM ledger_state WHERE id = 1",
-            (index,),
-        )[0]
-        return (int(size), root, checkpoint), entry
-
-    def last_issued(self) -> TreeHead | None:
-        rows = self._run(
-            "SELECT tree_size, root_hash, checkpoint FROM ledger_head"
-            " ORDER BY tree_size DESC LIMIT 1"
-        )
-        return TreeHead(int(rows[0][0]), bytes(rows[0][1]), rows[0][2]) if rows else None
-
-    def entry(self, index: int) -> str | None:
-        rows = self._run("SELECT entry FROM ledger_entry WHERE leaf_index = %s", (index,))
-        return str(rows[0][0]) if rows else None
-
     def nodes(self, keys: Collection[int]) -> dict[int, bytes]:
         rows = self._run(
             "SELECT id, hash FROM ledger_node WHERE id = ANY(%s::bigint[])", ([*keys],)
         )
         return {int(key): bytes(digest) for key, digest in rows}
-
-    def entry_page(self, start: int, limit: int) -> list[tuple[int, str]]:
-        return [
-            (int(index), str(entry))
-            for index, entry in self._run(
-                "SELECT leaf_index, entry FROM ledger_entry WHERE leaf_index >= %s"
-                " ORDER BY leaf_index LIMIT %s",
-                (start, limit),
-            )
-        ]
-
-    def head_page(self, start: int, limit: int) -> list[TreeHead]:
-        return [
-            TreeHead(int(size), bytes(root), str(checkpoint))
-            for size, root, checkpoint in self._run(
-                "SELECT tree_size, root_hash, checkpoint FROM ledger_head WHERE tree_size >= %s"
-                " ORDER BY tree_size LIMIT %s",
-                (start, limit),
-            )
-        ]
-
-    def node_page(self, start: int, last: int, limit: int) -> list[tuple[int, bytes]]:
-        return [
-            (int(key), bytes(digest))
-            for key, digest in self._run(
-                "SELECT id, hash FROM ledger_node WHERE id >= %s AND id <= %s ORDER BY id LIMIT %s",
-                (start, last, limit),
-            )
-        ]
 
     def close(self) -> None:
         self.connection.close()

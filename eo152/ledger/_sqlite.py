@@ -13,8 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from ._errors import DatabaseUnavailable
-from ._head import TreeHead
-from ._store import CurrentHead, LogStore
+from ._sql import SQLStore
 
 # On SQLite only the exact type INTEGER makes a primary key the table's own rowid (no second
 # index to walk); it holds 64 bits there, as BIGINT does on PostgreSQL.
@@ -47,10 +46,10 @@ _UPGRADES = {
     ),
 }
 
-_HEAD = "SELECT tree_size, root_hash, checkpoint FROM ledger_state WHERE id = 1"
 
+class SQLiteStore(SQLStore):
+    MARK = "?"
 
-class SQLiteStore(LogStore):
     def __init__(self, connection: sqlite3.Connection) -> None:
         self.connection = connection
 
@@ -125,27 +124,6 @@ class SQLiteStore(LogStore):
         with self._transaction("BEGIN IMMEDIATE"):
             yield int(self._run("SELECT tree_size FROM ledger_state WHERE id = 1")[0][0])
 
-    def add(
-        self,
-        first: int,
-        entries: Sequence[str],
-        nodes: Sequence[tuple[int, bytes]],
-        head: TreeHead,
-        issued_at: str,
-    ) -> None:
-        rows = [(first + offset, entry) for offset, entry in enumerate(entries)]
-        self._run_many("INSERT INTO ledger_entry (leaf_index, entry) VALUES (?, ?)", rows)
-        self._run_many("INSERT INTO ledger_node (id, hash) VALUES (?, ?)", nodes)
-        self._run(
-            "INSERT INTO ledger_head (tree_size, root_hash, checkpoint, issued_at)"
-            " VALUES (?, ?, ?, ?)",
-            (head.tree_size, head.root_hash, head.checkpoint, issued_at),
-        )
-        self._run(
-            "UPDATE ledger_state SET tree_size = ?, root_hash = ?, checkpoint = ? WHERE id = 1",
-            (head.tree_size, head.root_hash, head.checkpoint),
-        )
-
     @contextmanager
     def snapshot(self) -> Iterator[None]:
         # A read transaction in WAL mode sees the database as it was at its first read.
@@ -155,63 +133,10 @@ class SQLiteStore(LogStore):
         finally:
             self._run("ROLLBACK")
 
-    def current(self) -> CurrentHead:
-        size, root, checkpoint = self._run(_HEAD)[0]
-        return int(size), root, checkpoint
-
-    def current_and_entry(self, index: int) -> tuple[CurrentHead, str | None]:
-        size, root, checkpoint, entry = self._run(
-            "SELECT tree_size, root_hash, checkpoint,"
-            " (SELECT entry FROM ledger_entry WHERE leaf_index = ?)"
-            " FROM ledger_state WHERE id = 1",
-            (index,),
-        )[0]
-        return (int(size), root, checkpoint), entry
-
-    def last_issued(self) -> TreeHead | None:
-        rows = self._run(
-            "SELECT tree_size, root_hash, checkpoint FROM ledger_head"
-            " ORDER BY tree_size DESC LIMIT 1"
-        )
-        return TreeHead(int(rows[0][0]), bytes(rows[0][1]), rows[0][2]) if rows else None
-
-    def entry(self, index: int) -> str | None:
-        rows = self._run("SELECT entry FROM ledger_entry WHERE leaf_index = ?", (index,))
-        return str(rows[0][0]) if rows else None
-
     def nodes(self, keys: Collection[int]) -> dict[int, bytes]:
         marks = ", ".join("?" * len(keys))
         rows = self._run(f"SELECT id, hash FROM ledger_node WHERE id IN ({marks})", [*keys])
         return {int(key): bytes(digest) for key, digest in rows}
-
-    def entry_page(self, start: int, limit: int) -> list[tuple[int, str]]:
-        return [
-            (int(index), str(entry))
-            for index, entry in self._run(
-                "SELECT leaf_index, entry FROM ledger_entry WHERE leaf_index >= ?"
-                " ORDER BY leaf_index LIMIT ?",
-                (start, limit),
-            )
-        ]
-
-    def head_page(self, start: int, limit: int) -> list[TreeHead]:
-        return [
-            TreeHead(int(size), bytes(root), str(checkpoint))
-            for size, root, checkpoint in self._run(
-                "SELECT tree_size, root_hash, checkpoint FROM ledger_head WHERE tree_size >= ?"
-                " ORDER BY tree_size LIMIT ?",
-                (start, limit),
-            )
-        ]
-
-    def node_page(self, start: int, last: int, limit: int) -> list[tuple[int, bytes]]:
-        return [
-            (int(key), bytes(digest))
-            for key, digest in self._run(
-                "SELECT id, hash FROM ledger_node WHERE id >= ? AND id <= ? ORDER BY id LIMIT ?",
-                (start, last, limit),
-            )
-        ]
 
     def close(self) -> None:
         self.connection.close()
