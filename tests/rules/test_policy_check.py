@@ -2,37 +2,13 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
-import pytest
-
-from eo152.rules import DEFAULT_POLICY_DIR, PolicyError, load_policy
+from eo152.rules import load_policy
 from eo152.rules.check import check
 from eo152.rules.policytest import run
 
-
-@pytest.fixture
-def policy_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "policies"
-    shutil.copytree(DEFAULT_POLICY_DIR, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_of(path: Path, needle: str) -> int:
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
-
-
-def problems(policy_dir: Path) -> list[str]:
-    with pytest.raises(PolicyError) as caught:
-        load_policy(policy_dir)
-    return [f"{where}: {what}" for where, what in caught.value.problems]
+from .policy_copy import edit, line_of, problems
 
 
 def test_the_shipped_policy_passes_its_own_check() -> None:

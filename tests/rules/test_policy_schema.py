@@ -7,13 +7,14 @@ shipped policy with one mistake put in, as ``eo152 policy check`` would see it.
 from __future__ import annotations
 
 import re
-import shutil
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from eo152.rules import DEFAULT_POLICY_DIR, PolicyError, _schema, _yaml, load_policy
+from eo152.rules import _schema, _yaml
+
+from .policy_copy import edit, line_of, problems
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
 
@@ -214,29 +215,6 @@ def test_an_open_question_has_two_answers_each_in_both_languages(tmp_path: Path)
 
 
 # -- The shipped policy, with one mistake put in ----------------------------------------------
-
-
-@pytest.fixture
-def policy_dir(tmp_path: Path) -> Path:
-    target = tmp_path / "policies"
-    shutil.copytree(DEFAULT_POLICY_DIR, target)
-    return target
-
-
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text()
-    assert old in text
-    path.write_text(text.replace(old, new, 1))
-
-
-def line_of(path: Path, needle: str) -> int:
-    return next(n for n, line in enumerate(path.read_text().splitlines(), 1) if needle in line)
-
-
-def problems(policy_dir: Path) -> list[str]:
-    with pytest.raises(PolicyError) as caught:
-        load_policy(policy_dir)
-    return [f"{where}: {what}" for where, what in caught.value.problems]
 
 
 def test_an_instrument_with_a_bad_date_and_level_is_named_with_its_lines(policy_dir: Path) -> None:
