@@ -5,17 +5,17 @@ from __future__ import annotations
 import sys
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 import typer
 from rich.markup import escape
 from rich.panel import Panel
 
-from ..contract.vocabulary import LANGUAGES, label, phrase
+from ..contract.vocabulary import LANGUAGES, label
 from ..rules import Decision, Duty, InvalidSituation, OpenQuestion, PolicyError
 from ..services.decisions import (
     decide_all,
     engine_for,
+    if_lines,
     parse_json,
     raised_not_applicable,
     to_json,
@@ -125,7 +125,7 @@ def _duty(duty: Duty, lang: str, questions: Mapping[str, OpenQuestion]) -> None:
         f"  • [bold]{escape(_title(duty, lang))}[/]  [dim]{escape(', '.join(duty.cites))}[/]"
     )
     if duty.outcome == "indeterminate":
-        for line in _if_lines(duty, lang, questions):
+        for line in if_lines(duty, lang, questions):
             console.print(f"    {escape(line)}", highlight=False)
         if not duty.if_then:
             console.print(f"    {escape(duty.plain[lang])}", highlight=False)
@@ -136,40 +136,3 @@ def _duty(duty: Duty, lang: str, questions: Mapping[str, OpenQuestion]) -> None:
     if duty.because:
         reasons = escape("; ".join(duty.because))
         console.print(f"    [dim]{word('because', lang)}: {reasons}[/]", highlight=False)
-
-
-def _if_lines(duty: Duty, lang: str, questions: Mapping[str, OpenQuestion]) -> list[str]:
-    """The duty's "If ..." lines, one per fact or question and outcome: the values that lead
-    to the same outcome are said together ("a warrant signed by a judge or a court order")."""
-    grouped: dict[tuple[str, str | None], list[Any]] = {}
-    for line in duty.if_then:
-        ((key, value),) = line.given
-        grouped.setdefault((key, line.then), []).extend(
-            value if isinstance(value, list) else [value]
-        )
-    lines = []
-    for (key, then), values in grouped.items():
-        if key.startswith("question:"):
-            asked = questions[key.removeprefix("question:")]
-            what = asked.question[lang]
-            words = [phrase("quoted", lang, text=asked.answer_labels[v][lang]) for v in values]
-        else:
-            what, words = label(key, lang), [_value_words(key, v, lang) for v in values]
-        answer = phrase("or", lang).join(words)
-        condition = phrase("answer_is", lang, question=what, answer=answer)
-        result = (
-            phrase("does_not_apply", lang)
-            if then is None
-            else f"{label(duty.actor, lang)} {label(then, lang)} "
-            f"{label(f'{duty.actor}/{duty.action}', lang)}"
-        )
-        lines.append(phrase("if_then", lang, condition=condition, then=result))
-    return lines
-
-
-def _value_words(path: str, value: Any, lang: str) -> str:
-    if isinstance(value, bool):
-        return phrase("yes" if value else "no", lang)
-    key = f"{path}={value}"
-    found = label(key, lang)
-    return str(value) if found == key else found

@@ -56,3 +56,12 @@ def label(key: str, lang: str = "en") -> str:
 def phrase(key: str, lang: str, **values: str) -> str:
     """One of the engine's phrases in ``lang``, its ``{name}`` slots filled from ``values``."""
     return PHRASES[key][lang].format(**values)
+
+
+def value_words(path: str, value: Any, lang: str) -> str:
+    """A fact's value in words: yes or no for a true/false fact, else its label."""
+    if isinstance(value, bool):
+        return phrase("yes" if value else "no", lang)
+    key = f"{path}={value}"
+    found = label(key, lang)
+    return str(value) if found == key else found

@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from ..contract.vocabulary import LANGUAGES, label, phrase
+from ..contract.vocabulary import LANGUAGES, label, phrase, value_words
 from .compile import Compiled, CompiledRule, Indexed, Pair, Variable, tuple_getter
 from .conditions import Atom, Truth, compile_read
 from .decision import Duty, IfThen, NotApplicable
@@ -542,9 +542,7 @@ def _conditions(
                 "answer_is",
                 lang,
                 question=label(variable.name, lang),
-                answer=phrase("or", lang).join(
-                    _value_words(variable.name, v, lang) for v in values
-                ),
+                answer=phrase("or", lang).join(value_words(variable.name, v, lang) for v in values),
             )
             for lang in LANGUAGES
         }
@@ -553,14 +551,6 @@ def _conditions(
 
 def _typed(text: str) -> Any:
     return {"true": True, "false": False}.get(text, text)
-
-
-def _value_words(path: str, value: Any, lang: str) -> str:
-    if isinstance(value, bool):
-        return phrase("yes" if value else "no", lang)
-    key = f"{path}={value}"
-    found = label(key, lang)
-    return str(value) if found == key else found
 
 
 def _then_text(pair: Pair, outcome: str | None, conditions: dict[str, str]) -> dict[str, str]:

@@ -14,17 +14,21 @@ import json
 import math
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import replace
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
 from ..contract import MAX_INPUT_BYTES, collect_errors
+from ..contract.vocabulary import label, phrase, value_words
 from ..rules import (
     Decision,
+    Duty,
     Engine,
     FieldError,
     InvalidSituation,
+    OpenQuestion,
     default_engine,
     engine_with_readings,
     jsontext,
@@ -236,3 +240,32 @@ def raised_not_applicable(
         for ruled in decision.not_applicable
         if subject_given(rules[ruled.rule].subject)(decision.situation)
     ]
+
+
+def if_lines(duty: Duty, lang: str, questions: Mapping[str, OpenQuestion]) -> list[str]:
+    """The duty's "If ..." lines, one per fact or question and outcome: the values that lead
+    to the same outcome are said together ("a warrant signed by a judge or a court order")."""
+    grouped: dict[tuple[str, str | None], list[Any]] = {}
+    for line in duty.if_then:
+        ((key, value),) = line.given
+        grouped.setdefault((key, line.then), []).extend(
+            value if isinstance(value, list) else [value]
+        )
+    lines = []
+    for (key, then), values in grouped.items():
+        if key.startswith("question:"):
+            asked = questions[key.removeprefix("question:")]
+            what = asked.question[lang]
+            words = [phrase("quoted", lang, text=asked.answer_labels[v][lang]) for v in values]
+        else:
+            what, words = label(key, lang), [value_words(key, v, lang) for v in values]
+        answer = phrase("or", lang).join(words)
+        condition = phrase("answer_is", lang, question=what, answer=answer)
+        result = (
+            phrase("does_not_apply", lang)
+            if then is None
+            else f"{label(duty.actor, lang)} {label(then, lang)} "
+            f"{label(f'{duty.actor}/{duty.action}', lang)}"
+        )
+        lines.append(phrase("if_then", lang, condition=condition, then=result))
+    return lines
