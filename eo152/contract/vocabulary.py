@@ -28,7 +28,7 @@ def _load() -> tuple[dict[str, dict[str, str]], tuple[FactGroup, ...], dict[str,
         (Path(__file__).parent / "vocabulary.yaml").read_text("utf-8")
     )
     labels: dict[str, dict[str, str]] = {}
-    for section in ("facts", "values", "actors", "actions", "outcomes"):
+    for section in ("facts", "values", "actors", "people", "actions", "outcomes"):
         labels.update(data[section])
     groups = tuple(
         FactGroup(g["id"], {lang: g[lang] for lang in LANGUAGES}, tuple(g["facts"]))
