@@ -3,6 +3,7 @@ for a value outside the vocabulary, the values allowed."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections.abc import Callable
 from datetime import datetime
@@ -58,7 +59,9 @@ def _check_object(value: object, node: Field, where: str, errors: list[FieldErro
         return
     for key, item in value.items():
         child = node.child(key) if isinstance(key, str) else None
-        path = f"{where}.{key}" if where else str(key)
+        # A blank key is shown quoted ("" or " "), so the path still says where it is.
+        name = str(key) if str(key).strip() else json.dumps(key)
+        path = f"{where}.{name}" if where else name
         if child is None:
             allowed = ", ".join(c.name for c in node.fields)
             errors.append(FieldError(path, f"unknown field; allowed fields here: {allowed}"))
