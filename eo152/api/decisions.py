@@ -3,25 +3,34 @@
 The limits of ``limits.py`` apply: a body over 1 MB or a batch of more than 1,000
 situations gets ``413`` stating the limit and what was sent, and a ``422`` lists at most 100
 field errors, counting the rest. JSON nested too deep or holding a number too large for a
-double gets ``400`` (``eo152.services.decisions`` refuses it for every front end).
+double gets ``400`` (``eo152.services.decisions`` refuses it for every front end). A batch's
+answer is streamed, a decision at a time; a point or an address while the places layers
+cannot be read gets ``503``.
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.views.decorators.csrf import csrf_exempt
 
 from ..rules import InvalidSituation
 from ..services.decisions import (
     InputBeyondLimits,
+    PlacesUnavailable,
     decide_all,
+    decide_batch_json,
     not_listed,
     parse_json,
     to_json,
 )
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .problems import field_problem, method_not_allowed, problem
+
+_log = logging.getLogger("eo152.api")
 
 
 class _BodyTooLarge(Exception):
@@ -31,7 +40,7 @@ class _BodyTooLarge(Exception):
 
 
 @csrf_exempt  # no cookie authenticates an API call, so there is no session to forge
-def decisions(request: HttpRequest) -> HttpResponse:
+def decisions(request: HttpRequest) -> HttpResponseBase:
     if request.method != "POST":
         return method_not_allowed(["POST"])
     try:
@@ -54,19 +63,36 @@ def decisions(request: HttpRequest) -> HttpResponse:
             f"this one has {len(payload):,}.",
         )
     try:
+        if isinstance(payload, list):
+            # Written a decision at a time: a full batch is about 60 MB of JSON, and a worker
+            # must not hold it all (CONTRACT.md's batch limit bounds the time, this the memory).
+            chunks = decide_batch_json(
+                payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS
+            )
+            return StreamingHttpResponse(chunks, content_type="application/json")
         decided = decide_all(payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS)
     except InvalidSituation as error:
         fields = [(field.path, field.message) for field in error.errors]
         return field_problem(422, "Invalid situation", fields, not_listed(error))
+    except PlacesUnavailable as error:
+        _log.error("%s", error)  # the server's own path: for the operator's log, not the caller
+        detail = "The places layers cannot be read, so a point or an address cannot be placed."
+        return problem(503, "Places unavailable", detail + " Give location.ownership and kind.")
     return HttpResponse(to_json(decided), content_type="application/json")
 
 
 def _json_body(request: HttpRequest) -> object:
-    """The parsed body, refused before it is read whole when it is over the limit."""
+    """The parsed body, refused before it is read whole when it is over the limit.
+
+    A body sent in chunks (``Transfer-Encoding: chunked``) has no length, and Django reads
+    no body without one; it is read from the server's input up to the limit instead.
+    """
     declared = request.headers.get("Content-Length", "")
     if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
         raise _BodyTooLarge(int(declared))
-    body = request.read(MAX_BODY_BYTES + 1)
+    chunked = not declared and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    stream = request.META["wsgi.input"] if chunked else request
+    body = stream.read(MAX_BODY_BYTES + 1)
     if len(body) > MAX_BODY_BYTES:
         raise _BodyTooLarge(None)
     return parse_json(body)

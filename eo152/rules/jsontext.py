@@ -14,7 +14,7 @@ a hole in a text.
 from __future__ import annotations
 
 import json
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from functools import cache
 from typing import Any
 
@@ -46,6 +46,22 @@ def deeper(pieces: Sequence[bytes], indent: int | None) -> Sequence[bytes]:
 def array(items: Sequence[Sequence[bytes]], indent: int | None) -> list[bytes]:
     """A JSON array of items given as their texts in pieces (written at level 0)."""
     return _enclosed(b"[", [deeper(item, indent) for item in items], b"]", indent)
+
+
+def array_stream(items: Iterable[Sequence[bytes]], indent: int | None) -> Iterator[bytes]:
+    """``array`` written as it goes: the pieces of one item at a time, so that a long array
+    never needs all its items at once (a batch answer of 1,000 decisions is 60 MB)."""
+    if indent is None:
+        first, between, last = b"[", b", ", b"]"
+    else:
+        line = b"\n" + b" " * indent
+        first, between, last = b"[" + line, b"," + line, b"\n]"
+    started = False
+    for item in items:
+        yield between if started else first
+        started = True
+        yield from deeper(item, indent)
+    yield last if started else b"[]"
 
 
 def members(

@@ -14,8 +14,8 @@ import json
 import math
 import re
 import sys
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, replace
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -166,6 +166,11 @@ def not_listed(invalid: InvalidSituation) -> int:
     return invalid.errors.not_listed if isinstance(invalid.errors, FieldErrors) else 0
 
 
+class PlacesUnavailable(Exception):
+    """The places registry cannot be read (a damaged or missing layer file): a situation
+    given only a point or an address cannot be decided until an operator repairs it."""
+
+
 def decide_all(
     payload: Any, readings_path: str | Path | None = None, *, max_errors: int | None = None
 ) -> Decision | list[Decision]:
@@ -175,39 +180,99 @@ def decide_all(
     HTTP API's cap) with the rest counted: see :func:`not_listed`.
     """
     engine = engine_for(readings_path)
-    errors = FieldErrors(max_errors)
     if isinstance(payload, list):
-        for index, item in enumerate(payload):
-            collect_errors(item, errors, f"[{index}]")
-    else:
-        collect_errors(payload, errors)
+        return [_decide(engine, item) for item in _located_batch(payload, max_errors)]
+    _validate(payload, max_errors)
+    return _decide(engine, _locate(payload, None))
+
+
+def decide_batch_json(
+    payload: list[Any],
+    readings_path: str | Path | None = None,
+    *,
+    max_errors: int | None = None,
+    indent: int | None = None,
+) -> Iterator[bytes]:
+    """The batch's answer as ``to_json(decide_all(payload))`` writes it, a decision at a time.
+
+    Everything that can refuse the batch (a bad field, a point the registry refuses, an
+    unreadable registry) is raised before this returns; the text is then made as it is read,
+    so a worker holds one decision's text at a time instead of the whole answer's.
+    """
+    engine = engine_for(readings_path)
+    located = _located_batch(payload, max_errors)
+    parts = (_decide(engine, item).json_parts(indent) for item in located)
+    return _in_chunks(jsontext.array_stream(parts, indent))
+
+
+#: Bytes gathered before a piece of a streamed answer is handed on: one write per piece.
+STREAM_CHUNK = 65_536
+
+
+def _in_chunks(pieces: Iterator[bytes]) -> Iterator[bytes]:
+    gathered: list[bytes] = []
+    size = 0
+    for piece in pieces:
+        gathered.append(piece)
+        size += len(piece)
+        if size >= STREAM_CHUNK:
+            yield b"".join(gathered)
+            gathered, size = [], 0
+    if gathered:
+        yield b"".join(gathered)
+
+
+def _validate(payload: Any, max_errors: int | None, prefix: str = "") -> None:
+    errors = FieldErrors(max_errors)
+    collect_errors(payload, errors, prefix)
     if errors or errors.not_listed:
         raise InvalidSituation(errors)
-    if isinstance(payload, list):
-        return [_decide(engine, item, index) for index, item in enumerate(payload)]
-    return _decide(engine, payload, None)
 
 
-def _decide(engine: Engine, situation: dict[str, Any], index: int | None) -> Decision:
-    """Decide, first asking the places registry where the situation gives only a point or address.
+def _located_batch(payload: list[Any], max_errors: int | None) -> list[_Located]:
+    errors = FieldErrors(max_errors)
+    for index, item in enumerate(payload):
+        collect_errors(item, errors, f"[{index}]")
+    if errors or errors.not_listed:
+        raise InvalidSituation(errors)
+    return [_locate(item, index) for index, item in enumerate(payload)]
 
-    The decision's hash is of the situation as given; ``place`` says which place matched.
-    """
+
+@dataclass(frozen=True)
+class _Located:
+    """A valid situation, with the location the places registry filled in (if it did)."""
+
+    situation: dict[str, Any]
+    filled: dict[str, Any] | None = None
+    place: Any = None
+
+
+def _locate(situation: dict[str, Any], index: int | None) -> _Located:
+    """Ask the places registry where the situation gives only a point or an address."""
     location = situation.get("location") or {}
     located = location.get("address") or (
         location.get("lat") is not None and location.get("lon") is not None
     )
     if not located or (location.get("ownership") is not None and location.get("kind") is not None):
-        return engine.decide(situation, validated=True)
-    from ..places import InvalidCoordinates, Registry  # numpy and shapely load only when needed
+        return _Located(situation)
+    from ..places import InvalidCoordinates, Registry, StoreError  # numpy, shapely: when needed
 
     try:
         fill = Registry.current().fill(location)
     except InvalidCoordinates as error:
         prefix = "" if index is None else f"[{index}]."
         raise InvalidSituation([FieldError(f"{prefix}location.lat", str(error))]) from None
-    decision = engine.decide({**situation, "location": fill.location}, validated=True)
-    return replace(decision, situation=situation, place=fill.place)
+    except StoreError as error:
+        raise PlacesUnavailable(str(error)) from error
+    return _Located(situation, {**situation, "location": fill.location}, fill.place)
+
+
+def _decide(engine: Engine, located: _Located) -> Decision:
+    """The decision's hash is of the situation as given; ``place`` says which place matched."""
+    if located.filled is None:
+        return engine.decide(located.situation, validated=True)
+    decision = engine.decide(located.filled, validated=True)
+    return replace(decision, situation=located.situation, place=located.place)
 
 
 def decide_payload(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.http import HttpResponse
 from django.test import Client
 
 # The shared folder sits beside the checkout, as on CI (`make scenarios` reads it there too).
@@ -22,9 +23,21 @@ def post_json() -> PostJson:
 
     def post(body: Any) -> Any:
         data = body if isinstance(body, bytes) else json.dumps(body)
-        return client.post("/api/v1/decisions", data, content_type="application/json")
+        return read_whole(client.post("/api/v1/decisions", data, content_type="application/json"))
 
     return post
+
+
+def read_whole(response: Any) -> Any:
+    """A response as the test client gives it, its streamed body (a batch's) read whole."""
+    if response.streaming:
+        body = b"".join(response.streaming_content)
+        whole = HttpResponse(body, status=response.status_code)
+        for header, value in response.items():
+            whole[header] = value
+        whole.json = lambda: json.loads(body)
+        return whole
+    return response
 
 
 @pytest.fixture(scope="session")
