@@ -27,7 +27,9 @@ from ._importer import LayerReport, Problem, Progress, import_layers
 from ._layer import LayerInfo
 from ._precision import PRECISIONS
 from ._registry import AddressAnswer, LocationFill, Registry
+from ._search import Intersection, NameSearch
 from ._store import remove_layer, store_dir
+from ._streets import split_intersection
 
 __all__ = [
     "KINDS",
@@ -36,6 +38,7 @@ __all__ = [
     "AddressAnswer",
     "Answer",
     "Area",
+    "Intersection",
     "InvalidCoordinates",
     "LayerConfig",
     "LayerConfigError",
@@ -44,6 +47,7 @@ __all__ = [
     "LayerReport",
     "LocationFill",
     "LookupColumns",
+    "NameSearch",
     "Place",
     "PlacesError",
     "Problem",
@@ -61,5 +65,6 @@ __all__ = [
     "parse_point",
     "remove_layer",
     "shared_data_dir",
+    "split_intersection",
     "store_dir",
 ]

@@ -29,6 +29,8 @@ _WORDS = {
     "junior": "jr", "saint": "st", "mount": "mt",
 }  # fmt: skip
 _TYPES = set(_WORDS.values()) - {"jr", "mt"}
+STREET_TYPES = frozenset(_TYPES)
+DIRECTIONS = frozenset(_DIRECTIONS.values())
 _JUNK = re.compile(r"[^0-9A-Za-z&#/ .,'-]+")
 
 
@@ -72,6 +74,12 @@ def _parse(text: str) -> dict[str, str]:
 def _words(text: str) -> str:
     words = re.sub(r"[.,']", "", text.lower()).split()
     return " ".join(_WORDS.get(word, _DIRECTIONS.get(word, word)) for word in words)
+
+
+def street_words(text: str) -> str:
+    """A street's name in the words addresses are compared in: "East 11th Avenue" is
+    "e 11th ave"."""
+    return _words(_JUNK.sub(" ", text))
 
 
 def _direction(text: str) -> str:

@@ -22,8 +22,9 @@ from ._errors import LayerConfigError
 
 FORMATS = {".geojson": "geojson", ".json": "geojson", ".shp": "shapefile", ".csv": "csv"}
 # places: they answer ownership and kind; boundary: the city limits (inside_city); area:
-# named areas a point is in (neighbourhoods, police districts), for orientation only.
-ROLES = ("places", "boundary", "area")
+# named areas a point is in (neighbourhoods, police districts), for orientation only; street:
+# street centre lines with their names, drawn on the map and used to place intersections.
+ROLES = ("places", "boundary", "area", "street")
 DEFAULT_NEAR_M = 50.0
 _LAYER_KEYS = {
     "id", "name", "role", "path", "format", "crs", "coordinates", "fields", "kind",

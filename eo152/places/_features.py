@@ -23,7 +23,8 @@ from ._readers import RawFeature, Source
 
 WGS84 = pyproj.CRS.from_epsg(4326)
 AREA_MARGIN_DEG = 1.0  # a layer just past its CRS's area of use is still plausible
-POINT, POLYGON, MULTIPOINT, MULTIPOLYGON = 0, 3, 4, 6  # shapely's geometry type ids
+POINT, LINESTRING, POLYGON, MULTIPOINT, MULTILINESTRING, MULTIPOLYGON = 0, 1, 3, 4, 5, 6
+# (shapely's geometry type ids)
 _TYPE_NAMES = ("Point", "LineString", "LinearRing", "Polygon", "MultiPoint", "MultiLineString",
                "MultiPolygon", "GeometryCollection")  # fmt: skip
 
@@ -103,11 +104,17 @@ def _position_problem(
 
 
 def shape_problem(candidate: Candidate, role: str) -> str | None:
-    """Normalize the geometry to a Point or (Multi)Polygon, repairing invalid polygons."""
+    """Normalize the geometry to a Point or (Multi)Polygon, repairing invalid polygons; a
+    street layer takes (Multi)LineStrings only."""
     geometry: Any = shapely.force_2d(candidate.geometry)
     if shapely.is_empty(geometry):
         return "empty geometry"
     kind = int(shapely.get_type_id(geometry))
+    if role == "street":
+        candidate.geometry = geometry
+        if kind in (LINESTRING, MULTILINESTRING):
+            return None
+        return f"a {_type_name(kind)}: the street layer takes lines only"
     if kind == MULTIPOINT and shapely.get_num_geometries(geometry) == 1:
         geometry = shapely.get_geometry(geometry, 0)
         kind = POINT
@@ -115,8 +122,7 @@ def shape_problem(candidate: Candidate, role: str) -> str | None:
         candidate.geometry = geometry
         return None if role == "places" else f"a point: the {role} layer takes polygons only"
     if kind not in (POLYGON, MULTIPOLYGON):
-        name = _TYPE_NAMES[kind] if 0 <= kind < len(_TYPE_NAMES) else "geometry"
-        return f"a {name} is not a place: polygons and points only"
+        return f"a {_type_name(kind)} is not a place: polygons and points only"
     if not shapely.is_valid(geometry):
         reason = shapely.is_valid_reason(geometry)
         repaired = _polygonal(shapely.make_valid(geometry))
@@ -126,6 +132,10 @@ def shape_problem(candidate: Candidate, role: str) -> str | None:
         candidate.repaired = f"invalid geometry ({reason}), repaired with make_valid"
     candidate.geometry = geometry
     return None
+
+
+def _type_name(kind: int) -> str:
+    return _TYPE_NAMES[kind] if 0 <= kind < len(_TYPE_NAMES) else "geometry"
 
 
 def _polygonal(geometry: Geometry) -> Geometry | None:

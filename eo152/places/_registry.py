@@ -3,6 +3,8 @@
 ``Registry.lookup`` answers one point (the path a dispatcher's question takes);
 ``Registry.lookup_many`` answers a batch as numpy columns with no Python object per point;
 ``Registry.lookup_address`` finds an address the layers carry, then looks up that spot;
+``Registry.find_name`` finds a place by (part of) its name, ``Registry.intersection`` where two
+loaded streets meet, and each looks up that spot too;
 ``Registry.fill`` turns a situation's ``location`` into the facts the rules engine reads.
 """
 
@@ -26,8 +28,11 @@ from ._batch import lookup_columns
 from ._coordinates import check_arrays, check_coordinates
 from ._display import feature_collection
 from ._layer import Layer, LayerInfo
+from ._names import NameIndex
 from ._precision import PRECISIONS
+from ._search import MAX_OFFERED, Intersection, NameSearch, nothing
 from ._store import layer_paths, load_layer, store_dir
+from ._streets import StreetIndex
 
 
 @dataclass(frozen=True)
@@ -59,8 +64,7 @@ class AddressAnswer:
 
 
 def _nothing(layers: Sequence[LayerInfo]) -> dict[str, Any]:
-    empty = Answer(float("nan"), float("nan"), None, "unknown", "unknown", None, (), tuple(layers))
-    return empty.to_dict() | {"lat": None, "lon": None}
+    return nothing(tuple(layers))
 
 
 @dataclass(frozen=True)
@@ -79,6 +83,7 @@ class Registry:
         self.boundary: Layer | None = next((x for x in layers if x.info.role == "boundary"), None)
         self.place_layers: tuple[Layer, ...] = tuple(x for x in layers if x.info.role == "places")
         self.area_layers: tuple[Layer, ...] = tuple(x for x in layers if x.info.role == "area")
+        self.street_layers: tuple[Layer, ...] = tuple(x for x in layers if x.info.role == "street")
         self.layers: tuple[LayerInfo, ...] = tuple(layer.info for layer in layers)
         starts = np.cumsum([0] + [len(layer) for layer in self.place_layers])
         self._starts: list[int] = starts.tolist()
@@ -186,8 +191,42 @@ class Registry:
         matched = tuple(self.places.place(i, 0.0, 0) for i in indexes)
         if not matched:
             return AddressAnswer(text, key.full, (), False, None, self.layers)
-        x, y = self.places.anchor(indexes[0])
-        return AddressAnswer(text, key.full, matched, exact, self.lookup(y, x), self.layers)
+        return AddressAnswer(text, key.full, matched, exact, self._at(indexes[0]), self.layers)
+
+    def find_name(self, text: str) -> NameSearch:
+        """The places whose names hold every word of ``text`` (accents and case ignored,
+        words may be cut short), one per distinct name, best first; the answer is at the
+        first when it is clearly the one meant."""
+        ranked = self._names.find(text)
+        best: dict[str, tuple[Any, int]] = {}
+        for rank, index in ranked:
+            best.setdefault(self.places.names[index].casefold(), (rank, index))
+        groups = list(best.values())
+        matches = tuple(self.places.place(i, 0.0, 0) for _, i in groups[:MAX_OFFERED])
+        settled = len(groups) == 1 or (
+            bool(groups) and (not groups[0][0].not_whole or groups[0][0] < groups[1][0])
+        )
+        answer = self._at(groups[0][1]) if settled else None
+        return NameSearch(text, matches, settled, answer, self.layers)
+
+    def intersection(self, first: str, second: str) -> Intersection:
+        """Where the streets ``first`` and ``second`` of the loaded street layers meet."""
+        asked = (first, second)
+        streets = self._streets
+        if not streets:
+            return Intersection(
+                f"{first} / {second}", asked, ((), ()), (), "no_street_layer", None, self.layers
+            )
+        (one, one_names), (other, other_names) = streets.find(first), streets.find(second)
+        found = (tuple(one_names), tuple(other_names))
+        crossings: list[tuple[float, float]] = []
+        problem: str | None = "street_not_found"
+        if one and other:
+            crossings = [(lat, lon) for lon, lat in streets.meet(one, other)]
+            problem = None if crossings else "streets_do_not_meet"
+        answer = self.lookup(*crossings[0]) if crossings else None
+        query = f"{first} / {second}"
+        return Intersection(query, asked, found, tuple(crossings), problem, answer, self.layers)
 
     def fill(self, location: Mapping[str, Any]) -> LocationFill:
         """Fill a situation's ``location`` from its coordinates, else its address.
@@ -213,6 +252,22 @@ class Registry:
     @cached_property
     def _addresses(self) -> AddressIndex:
         return AddressIndex(enumerate(self.places.addresses))
+
+    @cached_property
+    def _names(self) -> NameIndex:
+        return NameIndex(self.places.names)
+
+    @cached_property
+    def _streets(self) -> StreetIndex:
+        layers = self.street_layers
+        names = [name for layer in layers for name in layer.names]
+        lines = [layer.geometries for layer in layers]
+        return StreetIndex(names, np.concatenate(lines) if lines else np.zeros(0, object))
+
+    def _at(self, index: int) -> Answer:
+        """The lookup at a place: at its own point, or a point inside its polygon."""
+        x, y = self.places.anchor(index)
+        return self.lookup(y, x)
 
     def _place(self, layer_index: int, feature: int, distance: float, precision: int) -> Place:
         return self.places.place(self._starts[layer_index] + feature, distance, precision)
@@ -281,6 +336,7 @@ class PlaceTable:
         self.area_m2 = _joined([layer.area_m2 for layer in layers], np.float64)
         self.ids = [place_id for layer in layers for place_id in layer.place_ids]
         self.addresses = [address for layer in layers for address in layer.addresses]
+        self.names = [name for layer in layers for name in layer.names]
 
     def __len__(self) -> int:
         return len(self.ids)

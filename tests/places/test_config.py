@@ -21,7 +21,7 @@ def test_the_shipped_denver_config_loads(shared_dir: Path) -> None:
     layers = load_config(places.default_config_path(), shared_dir)
     assert [layer.id for layer in layers] == [
         "boundary", "neighborhoods", "parkland", "recreation-centers", "hospitals",
-        "osm-civic-center",
+        "osm-civic-center", "downtown-streets",
     ]  # fmt: skip
     assert all(layer.path.exists() for layer in layers)
     assert all(layer.credit for layer in layers)

@@ -57,7 +57,7 @@ def test_the_answer_names_the_layers_consulted_and_their_credits(denver: places.
     shown = denver.lookup(*PARK_HILL_BACKYARD).to_dict()
     assert {layer["id"] for layer in shown["layers"]} == {
         "boundary", "neighborhoods", "parkland", "recreation-centers", "hospitals",
-        "osm-civic-center",
+        "osm-civic-center", "downtown-streets",
     }  # fmt: skip
     assert "© OpenStreetMap contributors (ODbL)" in shown["credits"]
     assert "HIFLD Open data (U.S. DHS)" in shown["credits"]

@@ -31,6 +31,7 @@ def test_the_default_layers_report_what_was_loaded(denver_settings: Settings) ->
         "recreation-centers": ("unchanged", 37, 0),
         "hospitals": ("unchanged", 14, 0),
         "osm-civic-center": ("unchanged", 36, 0),
+        "downtown-streets": ("unchanged", 631, 0),
     }
 
 
