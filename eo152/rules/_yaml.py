@@ -43,6 +43,10 @@ def load(path: Path, display: str | None = None) -> Any:
         raise PolicyError(
             [(Location(name, line), f"not valid YAML: {error.problem}{hint}")]
         ) from None
+    except yaml.reader.ReaderError as error:  # a control character: it has a position, not a line
+        line = text[: error.position].count("\n") + 1
+        problem = f"not valid YAML: character #x{error.character:04x} is not allowed"
+        raise PolicyError([(Location(name, line), problem)]) from None
     except (OSError, UnicodeDecodeError) as error:
         raise PolicyError([(Location(name, 1), f"cannot read: {error}")]) from None
     if node is None:
@@ -73,13 +77,17 @@ def _convert(node: yaml.Node, name: str) -> Any:
         seq.line = node.start_mark.line + 1
         seq.item_lines = [item.start_mark.line + 1 for item in node.value]
         return seq
-    return _scalar(node)
+    return _scalar(node, name)
 
 
-def _scalar(node: yaml.Node) -> Any:
+def _scalar(node: yaml.Node, name: str) -> Any:
     loader = yaml.SafeLoader("")
     try:
         return loader.construct_object(node, deep=True)
+    except (yaml.YAMLError, ValueError) as error:  # an unknown tag, a date like 2025-02-30
+        problem = getattr(error, "problem", None) or str(error)
+        line = node.start_mark.line + 1
+        raise PolicyError([(Location(name, line), f"not a valid value: {problem}")]) from None
     finally:
         loader.dispose()
 
