@@ -95,6 +95,8 @@ def _position_problem(
     finite = all(np.isfinite([west, south, east, north]))
     if finite and west >= area[0] and south >= area[1] and east <= area[2] and north <= area[3]:
         return None
+    if shapely.is_empty(original):
+        return None  # no position to be wrong: ``shape_problem`` rejects it as empty
     x, y = shapely.get_coordinates(original)[0]
     where = f"; they would fall at lon {west:.4f}, lat {south:.4f}" if finite else ""
     return (

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from eo152 import places
+from eo152.config import Settings
 from eo152.rules import InvalidSituation, PolicyError
 from eo152.rules import _yaml as policy_yaml
 from eo152.services.decisions import decide_all, parse_json
@@ -47,3 +50,23 @@ def test_a_policy_file_with_a_control_character_a_bad_date_or_an_unknown_tag_nam
     ((where, what),) = refused.value.problems
     assert (where.file, where.line) == ("policies/x/rules.yaml", line)
     assert what.startswith(problem)
+
+
+def test_a_feature_with_an_empty_geometry_is_rejected_not_a_crash(tmp_path: Path) -> None:
+    # An empty Point or Polygon (no coordinates) raised IndexError while its position was
+    # checked, so the whole import stopped with a traceback.
+    empty = {"type": "Feature", "properties": {"name": "Nowhere"},
+             "geometry": {"type": "Point", "coordinates": []}}  # fmt: skip
+    good = {"type": "Feature", "properties": {"name": "Civic Center"},
+            "geometry": {"type": "Point", "coordinates": [-104.9877, 39.739]}}  # fmt: skip
+    layer = tmp_path / "points.geojson"
+    layer.write_text(json.dumps({"type": "FeatureCollection", "features": [empty, good]}))
+    config = tmp_path / "layers.yaml"
+    config.write_text(json.dumps({"layers": [{"id": "points", "path": str(layer)}]}))
+    data_dir = tmp_path / "data"
+    settings = Settings(data_dir=data_dir, database_url=f"sqlite:///{data_dir}/db.sqlite3")
+    (report,) = places.import_config(config, settings)
+    assert (report.status, report.loaded, report.rejected) == ("imported", 1, 1)
+    (problem,) = report.problems
+    assert (problem.feature, problem.action) == ("feature 0", "rejected")
+    assert "empty" in problem.reason
