@@ -1,7 +1,9 @@
 """``eo152 ledger``: the Merkle log's heads, proofs, key, export and verification.
 
 Thin over :mod:`eo152.ledger`. Exit status 2 means the arguments or a document could not
-be used; 1 means a check found something that does not match what was recorded.
+be used; 1 means a check found something that does not match what was recorded; 3 means
+the machine stopped the command (a full disk, a held lock, a missing permission, a
+read-only file system, an implausible clock), and the message says what to do.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ from ..ledger import (
     VerificationFailed,
     Verifier,
     check_text,
+    condition_of,
     load_document,
     verify_bundle,
     verify_receipt,
 )
 from ._options import JsonOption
 from ._output import console, error_console, fail, print_json
+from ._texts import word
+
+ENVIRONMENT_STATUS = 3
+"""The exit status when the machine, not the data, stopped a command (docs/cli.md)."""
 
 app = typer.Typer(
     help="The evidence ledger: tree heads, proofs, export and verification.",
@@ -101,15 +108,25 @@ def reported() -> Iterator[None]:
         yield
     except VerificationFailed as error:
         fail(f"verification failed: {escape(str(error))}", status=1)
-    except LedgerError as error:
+    except (LedgerError, OSError) as error:
+        condition = condition_of(error)
+        if condition is not None:
+            # The ledger's own words say what failed; these say what to do about it.
+            advice = word(f"condition_{condition}", "en")
+            fail(f"{escape(str(error))}\n{escape(advice)}", status=ENVIRONMENT_STATUS)
+        if isinstance(error, OSError):
+            raise
         fail(escape(str(error)))  # a path may hold [brackets], which are not markup
 
 
 @contextmanager
-def opened() -> Iterator[Ledger]:
+def opened(read_only: bool = False) -> Iterator[Ledger]:
+    """The data folder's ledger; ``read_only`` for commands that only look (nothing written)."""
     settings = Settings.from_env()
     with reported():
-        ledger = Ledger.open(LedgerSettings.from_env(settings.data_dir, settings.database_url))
+        ledger = Ledger.open(
+            LedgerSettings.from_env(settings.data_dir, settings.database_url), read_only=read_only
+        )
         try:
             yield ledger
         finally:
@@ -139,7 +156,7 @@ def show_receipt(
 @app.command()
 def head(as_json: JsonOption = False) -> None:
     """Show the latest signed tree head (a C2SP checkpoint)."""
-    with opened() as ledger:
+    with opened(read_only=True) as ledger:
         tree_head = ledger.log.head()
     _show(tree_head.to_dict(), as_json, [tree_head.checkpoint.rstrip("\n")])
 
@@ -150,7 +167,7 @@ def prove(
     as_json: JsonOption = False,
 ) -> None:
     """Print a receipt for entry INDEX: the entry, its inclusion proof and the signed head."""
-    with opened() as ledger:
+    with opened(read_only=True) as ledger:
         receipt = ledger.log.prove(index)
     show_receipt(receipt, as_json)
 
@@ -161,7 +178,7 @@ def consistency(
     as_json: JsonOption = False,
 ) -> None:
     """Prove that the tree of OLD_SIZE entries is a prefix of the current one."""
-    with opened() as ledger:
+    with opened(read_only=True) as ledger:
         proof = ledger.log.consistency(old_size)
     data = proof.to_dict()
     _show(data, as_json, [json.dumps(data, indent=2)])
@@ -170,7 +187,7 @@ def consistency(
 @app.command()
 def key(as_json: JsonOption = False) -> None:
     """Print the log's public key (C2SP verifier key) for others to check tree heads with."""
-    with opened() as ledger:
+    with opened(read_only=True) as ledger:
         verifier = ledger.signer.verifier
     data = {"origin": verifier.name, "key_name": verifier.name, "verifier_key": verifier.encode()}
     _show(data, as_json, [verifier.encode()])
@@ -238,7 +255,7 @@ def verify(
         with reported():
             report = verify_bundle(bundle, trusted)
     else:
-        with opened() as ledger:
+        with opened(read_only=True) as ledger:
             progress, advance = _progress(ledger.log.tree_size)
             with progress:
                 report = ledger.verify(advance, trusted)

@@ -23,9 +23,12 @@ from ._entries import (
     now,
 )
 from ._errors import (
+    CONDITIONS,
     BadDocument,
     BadEvidence,
     BadSettings,
+    ClockImplausible,
+    Condition,
     DatabaseUnavailable,
     EvidenceEmpty,
     EvidenceHashMismatch,
@@ -43,6 +46,7 @@ from ._errors import (
     SchemaTooNew,
     StorageFailed,
     VerificationFailed,
+    condition_of,
 )
 from ._files import Blob, BlobStore, FolderStore
 from ._head import TreeHead
@@ -56,6 +60,7 @@ from ._store import SCHEMA_VERSION, LogStore, open_store
 from ._verify import Report
 
 __all__ = [
+    "CONDITIONS",
     "DEFAULT_MAX_BYTES",
     "DERIVATIONS",
     "SCHEMA_VERSION",
@@ -66,6 +71,8 @@ __all__ = [
     "Blob",
     "BlobStore",
     "Checkpoint",
+    "ClockImplausible",
+    "Condition",
     "ConsistencyProof",
     "CustodyEvent",
     "DatabaseUnavailable",
@@ -101,6 +108,7 @@ __all__ = [
     "VerificationFailed",
     "Verifier",
     "check_text",
+    "condition_of",
     "export_bundle",
     "initialize",
     "load_document",

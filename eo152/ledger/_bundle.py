@@ -57,7 +57,9 @@ def prepare_folder(target: Path) -> None:
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as error:
-        raise BadDocument(f"cannot make the bundle folder {target}: {error.strerror}") from error
+        raise BadDocument(f"cannot make the bundle folder {target}: {error.strerror}").because(
+            error
+        ) from error
 
 
 def export_bundle(
@@ -76,7 +78,9 @@ def export_bundle(
     try:
         _write_bundle(log, store, target, with_files, head)
     except OSError as error:
-        raise BadDocument(f"cannot write the bundle in {target}: {error.strerror}") from error
+        raise BadDocument(f"cannot write the bundle in {target}: {error.strerror}").because(
+            error
+        ) from error
     return head
 
 
@@ -158,7 +162,8 @@ def _exported_with_files(lines: BinaryIO, summary: dict[str, object]) -> bool:
 
 
 def _heads(path: Path) -> Iterator[TreeHead]:
-    with path.open(encoding="utf-8") as lines:
+    # Bytes: a line that is not UTF-8 is then refused by json.loads below, not while reading.
+    with path.open("rb") as lines:
         for number, line in enumerate(lines, start=1):
             try:
                 fields = json.loads(line)

@@ -14,6 +14,7 @@
     ├── LedgerNotInitialized   no signing key or no tables yet: run ``eo152 init``
     ├── DatabaseUnavailable    DATABASE_URL cannot be opened, or the database failed
     ├── StorageFailed          the evidence folder or the key file could not be written
+    ├── ClockImplausible       the system clock is before EO 152 or far ahead: nothing logged
     ├── SchemaTooNew           the tables were written by a newer eo152
     ├── BadDocument            a receipt, tree head or bundle that cannot be read (exit 2)
     └── VerificationFailed     something does not match what was recorded (exit 1)
@@ -22,13 +23,69 @@
         ├── InvalidProof
         ├── InvalidSignature
         └── LogInconsistent
+
+An error the machine caused rather than the data (a full disk, a held lock, a missing
+permission, a read-only file system, a wrong clock) carries its ``condition``, one of
+``CONDITIONS``, so a front end can say what to do about it.
 """
 
 from __future__ import annotations
 
+import errno
+from typing import Literal
+
+Condition = Literal["disk_full", "locked", "permission", "read_only", "clock"]
+CONDITIONS: tuple[Condition, ...] = ("disk_full", "locked", "permission", "read_only", "clock")
+
+_ERRNO_CONDITIONS: dict[int, Condition] = {
+    errno.ENOSPC: "disk_full",
+    errno.EDQUOT: "disk_full",
+    errno.EACCES: "permission",
+    errno.EPERM: "permission",
+    errno.EROFS: "read_only",
+}
+
+# What SQLite says (its result codes' texts) and PostgreSQL's SQLSTATE, for each condition.
+_MESSAGE_CONDITIONS: tuple[tuple[str, Condition], ...] = (
+    ("database or disk is full", "disk_full"),
+    ("database is locked", "locked"),
+    ("database table is locked", "locked"),
+    ("readonly database", "read_only"),
+    ("read-only file system", "read_only"),
+    ("unable to open database file", "permission"),
+    ("permission denied", "permission"),
+)
+_SQLSTATE_CONDITIONS: dict[str, Condition] = {
+    "53100": "disk_full",  # disk_full
+    "55P03": "locked",  # lock_not_available
+    "40P01": "locked",  # deadlock_detected
+    "42501": "permission",  # insufficient_privilege
+    "25006": "read_only",  # read_only_sql_transaction
+}
+
+
+def condition_of(error: BaseException) -> Condition | None:
+    """The machine's condition behind ``error``, or None when it is not an environmental one."""
+    if isinstance(error, LedgerError):
+        return error.condition
+    if isinstance(error, OSError) and error.errno in _ERRNO_CONDITIONS:
+        return _ERRNO_CONDITIONS[error.errno]
+    sqlstate = getattr(error, "sqlstate", None)
+    if isinstance(sqlstate, str) and sqlstate in _SQLSTATE_CONDITIONS:
+        return _SQLSTATE_CONDITIONS[sqlstate]
+    text = str(error).lower()
+    return next((found for words, found in _MESSAGE_CONDITIONS if words in text), None)
+
 
 class LedgerError(Exception):
     """Every problem this package reports."""
+
+    condition: Condition | None = None
+
+    def because(self, cause: BaseException) -> LedgerError:
+        """This error, carrying the environmental condition of ``cause`` if it has one."""
+        self.condition = condition_of(cause)
+        return self
 
 
 class BadEvidence(LedgerError):
@@ -82,6 +139,12 @@ class StorageFailed(LedgerError):
 
 class SchemaTooNew(LedgerError):
     """The ledger's tables carry a schema version this code does not know; nothing was changed."""
+
+
+class ClockImplausible(LedgerError):
+    """The system clock reads a time no entry can truthfully carry; nothing was logged."""
+
+    condition: Condition | None = "clock"
 
 
 class BadDocument(LedgerError):

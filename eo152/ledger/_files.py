@@ -2,7 +2,9 @@
 
 A file is hashed while it streams in, written to a temporary file, fsynced and renamed
 into place, so a crash never leaves a partial file under a real name; the same bytes are
-stored once. Object storage for a deployment would be another :class:`BlobStore`.
+stored once. Files are their owner's alone (600 while written, then 400) and folders 700,
+whatever the umask: evidence is not for every local user to read. Object storage for a
+deployment would be another :class:`BlobStore`.
 """
 
 from __future__ import annotations
@@ -106,10 +108,12 @@ class FolderStore:
     def put(self, source: BinaryIO, max_size: int) -> Blob:
         spool = self.root / "tmp"
         try:
-            spool.mkdir(parents=True, exist_ok=True)
+            make_private(spool)
             fd, temporary = tempfile.mkstemp(dir=spool, prefix="incoming-")
         except OSError as error:
-            raise StorageFailed(f"cannot write in {spool}: {error.strerror}") from error
+            raise StorageFailed(f"cannot write in {spool}: {error.strerror}").because(
+                error
+            ) from error
         try:
             blob = _copy(source, fd, max_size)
             os.fsync(fd)
@@ -117,7 +121,9 @@ class FolderStore:
             os.close(fd)
             os.unlink(temporary)
             if isinstance(error, OSError):
-                raise StorageFailed(f"cannot write in {spool}: {error.strerror}") from error
+                raise StorageFailed(f"cannot write in {spool}: {error.strerror}").because(
+                    error
+                ) from error
             raise
         os.close(fd)
         final = self.path(blob.sha256)
@@ -125,15 +131,15 @@ class FolderStore:
             self._place(Path(temporary), final)
         except OSError as error:
             Path(temporary).unlink(missing_ok=True)  # nothing half-stored is kept
-            raise StorageFailed(f"cannot store {final}: {error.strerror}") from error
+            raise StorageFailed(f"cannot store {final}: {error.strerror}").because(error) from error
         return blob
 
     def _place(self, temporary: Path, final: Path) -> None:
         if final.exists():
             temporary.unlink()  # the same bytes are already stored
             return
-        final.parent.mkdir(parents=True, exist_ok=True)
-        os.chmod(temporary, 0o444)
+        make_private(final.parent)
+        os.chmod(temporary, 0o400)  # write-once: not even its owner writes it again
         os.replace(temporary, final)
         # The rename is durable only once the folders that name the file are synced.
         for folder in (final.parent, final.parent.parent, final.parent.parent.parent):
@@ -191,6 +197,14 @@ def _copy(source: BinaryIO, fd: int, max_size: int) -> Blob:
     if size == 0:
         raise EvidenceEmpty("the file is empty (zero bytes); there is nothing to record")
     return Blob(hasher.hexdigest(), size, head)
+
+
+def make_private(folder: Path) -> None:
+    """Create ``folder`` and any missing parent as 700 (``mkdir`` gives parents the umask's)."""
+    if folder.is_dir():
+        return
+    make_private(folder.parent)
+    folder.mkdir(mode=0o700, exist_ok=True)
 
 
 def _start_writeback(fd: int, offset: int, length: int) -> None:

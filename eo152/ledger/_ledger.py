@@ -34,7 +34,7 @@ from ._errors import (
     LogInconsistent,
     StorageFailed,
 )
-from ._files import BlobStore, FolderStore, hash_stream, is_digest, open_regular
+from ._files import BlobStore, FolderStore, hash_stream, is_digest, make_private, open_regular
 from ._head import TreeHead
 from ._log import MerkleLog
 from ._media import detect_media_type
@@ -91,12 +91,14 @@ class Evidence:
 def _write_key(key_file: Path, signer: Signer) -> None:
     """Created readable by its owner only, and never overwritten: it signs every head."""
     try:
-        key_file.parent.mkdir(parents=True, exist_ok=True)
+        make_private(key_file.parent)
         fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(signer.encode() + "\n")
     except OSError as error:
-        raise StorageFailed(f"cannot write the key {key_file}: {error.strerror}") from error
+        raise StorageFailed(f"cannot write the key {key_file}: {error.strerror}").because(
+            error
+        ) from error
 
 
 def initialize(
@@ -117,9 +119,11 @@ def initialize(
         done.append(f"created {key_file} (log {signer.name})")
     existed = settings.evidence_dir.exists()
     try:
-        settings.evidence_dir.mkdir(parents=True, exist_ok=True)
+        make_private(settings.evidence_dir)
     except OSError as error:
-        raise StorageFailed(f"cannot create {settings.evidence_dir}: {error.strerror}") from error
+        raise StorageFailed(f"cannot create {settings.evidence_dir}: {error.strerror}").because(
+            error
+        ) from error
     done.append(f"{'kept' if existed else 'created'} {settings.evidence_dir}")
     store = log_store or open_store(settings.database_url)
     try:
@@ -139,10 +143,14 @@ class Ledger:
         self.log = MerkleLog(log_store, signer.verifier, signer)
 
     @classmethod
-    def open(cls, settings: LedgerSettings, log_store: LogStore | None = None) -> Ledger:
+    def open(
+        cls, settings: LedgerSettings, log_store: LogStore | None = None, read_only: bool = False
+    ) -> Ledger:
         """The ledger of ``settings``, its tables upgraded if they are of an older version.
 
         ``log_store`` replaces the database ``settings`` name; the ledger closes it.
+        ``read_only`` is for checks: the database is opened so that nothing is written or
+        created, and older tables are read as they are instead of upgraded.
         """
         try:
             signer = Signer.decode(settings.key_file.read_text())
@@ -151,10 +159,12 @@ class Ledger:
                 f"no ledger key at {settings.key_file}: run `eo152 init` first"
             ) from error
         except OSError as error:  # a folder in its place, no permission to read it
-            raise BadSettings(f"cannot read the ledger key {settings.key_file}: {error}") from error
-        log_store = log_store or open_store(settings.database_url)
+            raise BadSettings(f"cannot read the ledger key {settings.key_file}: {error}").because(
+                error
+            ) from error
+        log_store = log_store or open_store(settings.database_url, read_only)
         try:
-            log_store.prepare(create=False)
+            log_store.prepare(create=False, upgrade=not read_only)
         except BaseException:
             log_store.close()
             raise

@@ -5,6 +5,8 @@ rows on average). An append reads the right edge of the tree (at most log2(n) ha
 so appending is O(log n) and memory never grows with the log; a proof reads the
 O(log n) perfect subtrees it needs in one query. Every append signs a new tree head and
 keeps it, so later checks can show that every head ever issued belongs to today's tree.
+There is a signed head for every tree size (an append of several entries signs one per
+entry), so a head deleted from the middle shows as a gap.
 """
 
 from __future__ import annotations
@@ -63,14 +65,16 @@ class MerkleLog:
         with self.store.appending() as size:
             frontier = merkle.Frontier(size, self._hashes(merkle.Frontier.nodes_for(size)))
             completed: dict[merkle.Node, bytes] = {}
+            heads = []
             for entry in entries:
                 completed.update(frontier.push(merkle.leaf_hash(entry.encode())))
-            new_size = frontier.size
-            root = frontier.root()
-            head = TreeHead(new_size, root, sign_checkpoint(self.signer, new_size, root))
+                root = frontier.root()
+                heads.append(
+                    TreeHead(frontier.size, root, sign_checkpoint(self.signer, frontier.size, root))
+                )
             nodes = [(node_key(*node), digest) for node, digest in completed.items()]
-            self.store.add(size, entries, nodes, head, datetime.now(UTC).isoformat())
-            receipts = self._receipts(size, entries, head, completed)
+            self.store.add(size, entries, nodes, heads, datetime.now(UTC).isoformat())
+            receipts = self._receipts(size, entries, heads[-1], completed)
         return receipts
 
     def _receipts(

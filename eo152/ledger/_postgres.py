@@ -56,11 +56,16 @@ class PostgresStore(SQLStore):
         self.connection = connection
 
     @classmethod
-    def connect(cls, url: str) -> PostgresStore:
+    def connect(cls, url: str, read_only: bool = False) -> PostgresStore:
         try:
-            return cls(psycopg.connect(url, autocommit=True))
+            connection = psycopg.connect(url, autocommit=True)
+            if read_only:  # a check: the server refuses any write this session tries
+                connection.execute("SET default_transaction_read_only = on")
+            return cls(connection)
         except psycopg.Error as error:
-            raise DatabaseUnavailable(f"cannot open the database: {error}") from error
+            raise DatabaseUnavailable(f"cannot open the database: {error}").because(
+                error
+            ) from error
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
@@ -68,14 +73,14 @@ class PostgresStore(SQLStore):
                 cursor.execute(sql, params)
                 return cursor.fetchall() if cursor.description else []
         except psycopg.Error as error:
-            raise DatabaseUnavailable(f"the database failed: {error}") from error
+            raise DatabaseUnavailable(f"the database failed: {error}").because(error) from error
 
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         try:
             with self.connection.cursor() as cursor:
                 cursor.executemany(sql, rows)
         except psycopg.Error as error:
-            raise DatabaseUnavailable(f"the database failed: {error}") from error
+            raise DatabaseUnavailable(f"the database failed: {error}").because(error) from error
 
     @contextmanager
     def _transaction(self, begin: str = "BEGIN") -> Iterator[None]:

@@ -2,17 +2,27 @@
 
 Appends take the write lock first (``BEGIN IMMEDIATE``), so several processes appending at
 once get consecutive indexes. Parameters are ``?``, as sqlite3 wants them.
+
+Opened read-only (for checks), the database is never written and no file is created
+beside it: with a write-ahead file present (a writer has it open, or did not close it)
+SQLite reads through the existing ``-wal`` and ``-shm`` files; without one, every change
+is in the database file itself and it is read as immutable, so a read-only copy or a full
+disk can still be checked. A database the ledger creates is its owner's alone (mode 600,
+whatever the umask); SQLite gives its ``-wal`` and ``-shm`` files the same mode.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from ._errors import DatabaseUnavailable
+from ._files import make_private
 from ._sql import SQLStore
 
 # On SQLite only the exact type INTEGER makes a primary key the table's own rowid (no second
@@ -54,9 +64,11 @@ class SQLiteStore(SQLStore):
         self.connection = connection
 
     @classmethod
-    def connect(cls, path: str) -> SQLiteStore:
+    def connect(cls, path: str, read_only: bool = False) -> SQLiteStore:
         try:
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            if read_only:
+                return cls(_open_read_only(Path(path)))
+            _create_owner_only(Path(path))
             connection = sqlite3.connect(
                 path, isolation_level=None, timeout=60, check_same_thread=False
             )
@@ -65,20 +77,22 @@ class SQLiteStore(SQLStore):
             connection.execute("PRAGMA synchronous = FULL")
             connection.execute("PRAGMA busy_timeout = 60000")
         except (OSError, sqlite3.Error) as error:
-            raise DatabaseUnavailable(f"cannot open the database: {error}") from error
+            raise DatabaseUnavailable(f"cannot open the database: {error}").because(
+                error
+            ) from error
         return cls(connection)
 
     def _run(self, sql: str, params: Sequence[Any] = ()) -> list[Any]:
         try:
             return self.connection.execute(sql, params).fetchall()
         except sqlite3.Error as error:
-            raise DatabaseUnavailable(f"the database failed: {error}") from error
+            raise DatabaseUnavailable(f"the database failed: {error}").because(error) from error
 
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         try:
             self.connection.executemany(sql, rows)
         except sqlite3.Error as error:
-            raise DatabaseUnavailable(f"the database failed: {error}") from error
+            raise DatabaseUnavailable(f"the database failed: {error}").because(error) from error
 
     @contextmanager
     def _transaction(self, begin: str) -> Iterator[None]:
@@ -140,3 +154,22 @@ class SQLiteStore(SQLStore):
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _create_owner_only(path: Path) -> None:
+    """Create the database file, readable by its owner only, if it is not there yet."""
+    make_private(path.parent)
+    os.close(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+
+
+def _open_read_only(path: Path) -> sqlite3.Connection:
+    if not path.is_file():
+        raise sqlite3.OperationalError(f"unable to open database file {path}: it does not exist")
+    # Immutable only when no write-ahead file exists: then nothing is changing the database.
+    immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
+    uri = f"file:{quote(str(path.absolute()))}?mode=ro{immutable}"
+    connection = sqlite3.connect(
+        uri, uri=True, isolation_level=None, timeout=60, check_same_thread=False
+    )
+    connection.execute("PRAGMA query_only = ON")
+    return connection

@@ -68,30 +68,26 @@ class LogStore(ABC):
     def upgrade(self, version: int) -> None:
         """Take the tables from ``version`` to the next, inside ``migrating``."""
 
-    def prepare(self, create: bool) -> bool:
+    def prepare(self, create: bool, upgrade: bool = True) -> bool:
         """Bring the tables to ``SCHEMA_VERSION``, creating them if ``create``.
 
         Returns whether they existed. Tables of a newer version are refused and left as
-        they are.
+        they are. Without ``upgrade`` (a check, which never writes) older tables are read
+        as they are: every version so far keeps the log's rows in the same tables.
         """
         version = self.schema_version()
         if version == SCHEMA_VERSION:
             return True
+        if not upgrade:
+            _check_version(version)
+            return True
         with self.migrating():
             version = self.schema_version()  # another process may have done it meanwhile
             existed = version is not None
-            if version is None:
-                if not create:
-                    raise LedgerNotInitialized(
-                        "the ledger tables do not exist: run `eo152 init` first"
-                    )
+            if version is None and create:
                 self.create_tables()
                 version = 0
-            if version > SCHEMA_VERSION:
-                raise SchemaTooNew(
-                    f"the ledger tables are at schema version {version}; this eo152 knows "
-                    f"versions up to {SCHEMA_VERSION}: use a newer eo152"
-                )
+            version = _check_version(version)
             for step in range(version, SCHEMA_VERSION):
                 self.upgrade(step)
         return existed
@@ -111,12 +107,13 @@ class LogStore(ABC):
         first: int,
         entries: Sequence[str],
         nodes: Sequence[tuple[int, bytes]],
-        head: TreeHead,
+        heads: Sequence[TreeHead],
         issued_at: str,
     ) -> None:
-        """Store entries from index ``first``, the subtrees they complete, and their head.
+        """Store entries from index ``first``, the subtrees they complete, and their heads.
 
-        Called inside ``appending``; the head also becomes the current one.
+        One signed head per new tree size, in order. Called inside ``appending``; the
+        last head becomes the current one.
         """
 
     # Reading.
@@ -159,15 +156,30 @@ class LogStore(ABC):
     def close(self) -> None: ...
 
 
-def open_store(url: str) -> LogStore:
-    """The store a ``DATABASE_URL`` names (``sqlite:///path`` or ``postgresql://…``)."""
+def _check_version(version: int | None) -> int:
+    """``version`` if this code can read tables of it."""
+    if version is None:
+        raise LedgerNotInitialized("the ledger tables do not exist: run `eo152 init` first")
+    if version > SCHEMA_VERSION:
+        raise SchemaTooNew(
+            f"the ledger tables are at schema version {version}; this eo152 knows "
+            f"versions up to {SCHEMA_VERSION}: use a newer eo152"
+        )
+    return version
+
+
+def open_store(url: str, read_only: bool = False) -> LogStore:
+    """The store a ``DATABASE_URL`` names (``sqlite:///path`` or ``postgresql://…``).
+
+    ``read_only`` opens it for checks: nothing is written, created or upgraded.
+    """
     # Imported here, not at the top: only the store in use loads its driver.
     if url.startswith("sqlite:///"):
         from ._sqlite import SQLiteStore
 
-        return SQLiteStore.connect(url[len("sqlite:///") :])
+        return SQLiteStore.connect(url[len("sqlite:///") :], read_only)
     if url.startswith(("postgresql://", "postgres://")):
         from ._postgres import PostgresStore
 
-        return PostgresStore.connect(url)
+        return PostgresStore.connect(url, read_only)
     raise DatabaseUnavailable("DATABASE_URL is neither sqlite:/// nor postgresql://")

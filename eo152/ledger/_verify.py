@@ -5,6 +5,11 @@ The same replay serves the database (``eo152 ledger verify``) and an exported bu
 one at a time (memory O(log n)), and every signed tree head is compared with the tree as
 it was at that size. A head that matches the replayed tree at its size is consistent
 with the current tree, whatever happened in between.
+
+Every tree size has its own signed head, so a head deleted from the middle of the table
+leaves a size without one, which is named. The one gap allowed is the one logs written
+before that rule hold: a copy's registration and its ``custody.derived`` entry, which
+``derive`` appended under a single head.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import _merkle as merkle
-from ._entries import registered_file
+from ._entries import derives, registered_file
 from ._errors import BadDocument, InvalidSignature, LogInconsistent
 from ._head import TreeHead
 from ._note import Verifier, open_checkpoint
@@ -80,9 +85,13 @@ def replay(
     frontier = merkle.Frontier()
     pending = iter(heads)
     head = _next_head(pending, verifier, report)
+    unheaded: str | None = None  # the entry that ended a tree size no head was found for
     for index, entry in entries:
         if index != frontier.size:
             raise LogInconsistent(f"entry {frontier.size} is missing (next stored is {index})")
+        if unheaded is not None and not derives(unheaded, entry):
+            raise _missing_head(index)
+        unheaded = None
         completed = frontier.push(merkle.leaf_hash(entry.encode()))
         if on_leaf:
             on_leaf(index, completed)
@@ -90,6 +99,8 @@ def replay(
         if registered and on_file:
             on_file(index, *registered)
             report.files += 1
+        if not head or head.tree_size != frontier.size:
+            unheaded = entry
         while head and head.tree_size == frontier.size:
             _compare(head, frontier)
             head = _next_head(pending, verifier, report)
@@ -103,8 +114,17 @@ def replay(
             f"a signed tree head covers {head.tree_size} entries; "
             f"only {frontier.size} entries are stored"
         )
+    if unheaded is not None:
+        raise _missing_head(frontier.size)
     report.tree_size, report.root_hash = frontier.size, frontier.root()
     return report
+
+
+def _missing_head(size: int) -> LogInconsistent:
+    return LogInconsistent(
+        f"the signed tree head of {size} entries is missing: every tree size gets one "
+        "when it is appended, so it was deleted"
+    )
 
 
 def _next_head(pending: Iterator[TreeHead], verifier: Verifier, report: Report) -> TreeHead | None:

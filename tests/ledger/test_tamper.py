@@ -19,6 +19,7 @@ from eo152.ledger import (
     LogInconsistent,
     Signer,
     VerificationFailed,
+    verify_bundle,
 )
 from eo152.ledger._merkle import Frontier, leaf_hash
 from eo152.ledger._note import sign_checkpoint
@@ -217,3 +218,37 @@ def test_heads_re_signed_with_another_key_fail_against_the_published_key(filled:
             InvalidSignature, match=f"tree head of 1 entries: .* key {published.name}"
         ):
             filled.verify(key=key)
+
+
+@pytest.mark.parametrize("size", [1, 4, 6])
+def test_a_tree_head_deleted_from_the_middle_is_named(filled: Ledger, size: int) -> None:
+    _tamper(filled, "DELETE FROM ledger_head WHERE tree_size = {}", size)
+    with pytest.raises(LogInconsistent, match=f"tree head of {size} entries is missing"):
+        filled.verify()
+
+
+def test_a_deleted_head_is_named_in_a_bundle_too(filled: Ledger, tmp_path: Path) -> None:
+    filled.export(tmp_path / "bundle", with_files=False, actor="monitor")
+    heads = tmp_path / "bundle" / "heads.jsonl"
+    lines = heads.read_text().splitlines()
+    heads.write_text("\n".join(lines[:2] + lines[3:]) + "\n")
+    with pytest.raises(LogInconsistent, match="tree head of 3 entries is missing"):
+        verify_bundle(tmp_path / "bundle")
+
+
+def test_a_copy_and_its_derivation_under_one_head_are_accepted(
+    filled: Ledger, tmp_path: Path
+) -> None:
+    """Before every size had its own head, ``derive`` signed one head for its two entries.
+
+    That gap, and no other, is what such a log holds and still verifies.
+    """
+    original = next(filled.store.digests())
+    copy = tmp_path / "redacted.txt"
+    copy.write_bytes(b"redacted statement")
+    filled.derive_evidence(original, copy, "officer-3", "redacted")
+    _tamper(filled, "DELETE FROM ledger_head WHERE tree_size = 8")  # between the two
+    assert filled.verify().tree_size == 9
+    _tamper(filled, "DELETE FROM ledger_head WHERE tree_size = 7")  # before the copy
+    with pytest.raises(LogInconsistent, match="tree head of 7 entries is missing"):
+        filled.verify()
