@@ -3,6 +3,12 @@
 The link holds the facts themselves (compact JSON in URL-safe base64), not a stored record:
 nothing is kept on the server, and the answer is decided again, under the policy in
 force, each time the link is opened.
+
+A link is copied into chats, browser histories and server logs, so it carries structured
+answers only, never text a person typed (a reference, a form number, an address, what
+happened): :func:`pack` leaves every free-text field of the contract out. An address is
+first turned into its point in the places layers, from which the answer page learns who
+owns the place and what kind it is: all a decision reads from an address.
 """
 
 from __future__ import annotations
@@ -10,9 +16,10 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+from dataclasses import replace
 from typing import Any
 
-from ..contract import InvalidSituation
+from ..contract import SITUATION, Field, InvalidSituation
 from ..services.decisions import parse_json
 
 #: A link longer than a browser keeps is no use; this leaves room for the rest of the URL.
@@ -24,7 +31,9 @@ class DamagedLink(ValueError):
 
 
 def pack(situation: dict[str, Any]) -> str:
-    text = json.dumps(situation, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    text = json.dumps(
+        structured(situation), ensure_ascii=False, separators=(",", ":"), sort_keys=True
+    )
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
 
 
@@ -40,3 +49,41 @@ def unpack(packed: str) -> dict[str, Any]:
     if not isinstance(situation, dict):
         raise DamagedLink("the link does not hold one situation")
     return situation
+
+
+def structured(situation: dict[str, Any]) -> dict[str, Any]:
+    """The situation without its free text; an address gives way to the place's facts."""
+    if not isinstance(situation, dict):  # not a situation: unpack refuses it as it is
+        return situation
+    location = situation.get("location")
+    if isinstance(location, dict) and location.get("address"):
+        situation = {**situation, "location": _place_facts(location)}
+    kept: dict[str, Any] = _without_text(SITUATION, situation)
+    return kept
+
+
+def _place_facts(location: dict[str, Any]) -> dict[str, Any]:
+    """An address gives way to its point in the places layers (numbers, not typed words),
+    which the answer page looks up again to name the place; no point, no address."""
+    from .. import places  # numpy, shapely: only when an address is given
+
+    kept = {k: v for k, v in location.items() if k != "address"}
+    try:
+        found = places.Registry.current().fill({"address": location["address"]}).answer
+    except places.StoreError:  # no layers to read: the place stays unknown
+        return kept
+    return {**kept, "lat": found.lat, "lon": found.lon} if found is not None else kept
+
+
+def _without_text(node: Field, value: Any) -> Any:
+    """``value`` (of the contract field ``node``) without the text fields within it."""
+    if node.kind == "object_list" and isinstance(value, list):
+        return [_without_text(replace(node, kind="object"), item) for item in value]
+    if node.kind != "object" or not isinstance(value, dict):
+        return value
+    fields = {child.name: child for child in node.fields}
+    return {
+        name: _without_text(fields[name], item) if name in fields else item
+        for name, item in value.items()
+        if name not in fields or fields[name].kind != "text"
+    }

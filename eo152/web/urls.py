@@ -1,13 +1,18 @@
-"""The pages: "Check a situation", its decision, and the places map."""
+"""The pages: the field guide (start, questions, check your answers, residents), "All
+questions", the decision and the places map."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from . import places_page, views
+from . import flow_views, places_page, views
 
 urlpatterns = [
-    path("", views.check, name="check"),
+    path("", flow_views.start, name="start"),
+    path("guide/<slug:scenario>/check", flow_views.check_answers, name="check_answers"),
+    path("guide/<slug:scenario>/<slug:step>", flow_views.question, name="question"),
+    path("resident", flow_views.resident, name="resident"),
+    path("all", views.check, name="check"),
     path("decision", views.decision, name="decision"),
     path("places", places_page.places_page, name="places"),
 ]

@@ -34,7 +34,7 @@ def _duty_titles(page: str) -> list[str]:
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_the_form_asks_every_group_in_the_page_language(lang):
-    page = Client().get(f"/?lang={lang}").content.decode()
+    page = Client().get(f"/all?lang={lang}").content.decode()
     assert f'<html lang="{lang}">' in page
     for group in FACT_GROUPS:
         assert group.title[lang] in page
@@ -47,7 +47,7 @@ def _asked_with_choices() -> list[str]:
 
 
 def test_every_question_starts_as_dont_know():
-    page = Client().get("/?lang=en").content.decode()
+    page = Client().get("/all?lang=en").content.decode()
     checked = re.findall(
         r'<input class="usa-(?:radio|checkbox)__input"[^>]*\bchecked\b[^>]*>', page
     )
@@ -60,14 +60,14 @@ def test_every_question_starts_as_dont_know():
 
 
 def test_the_form_works_without_any_script():
-    for url in ("/?lang=en", "/?lang=es"):
+    for url in ("/all?lang=en", "/all?lang=es"):
         assert "<script" not in Client().get(url).content.decode()
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_answers_lead_to_a_permalink_with_the_most_urgent_duty_first(lang):
     client = Client()
-    response = client.post("/", {**LETHAL_FORCE, "lang": lang})
+    response = client.post("/all", {**LETHAL_FORCE, "lang": lang})
     assert response.status_code == 303
     address = urlsplit(response["Location"])
     assert address.path == "/decision"
@@ -81,7 +81,7 @@ def test_answers_lead_to_a_permalink_with_the_most_urgent_duty_first(lang):
 
 
 def test_switching_language_keeps_every_answer_and_decides_nothing():
-    response = Client().post("/", {**LETHAL_FORCE, "lang": "en", "switch_lang": "es"})
+    response = Client().post("/all", {**LETHAL_FORCE, "lang": "en", "switch_lang": "es"})
     page = response.content.decode()
     assert response.status_code == 200
     assert '<html lang="es">' in page
@@ -91,7 +91,7 @@ def test_switching_language_keeps_every_answer_and_decides_nothing():
 
 
 def test_a_time_that_is_not_one_gets_an_error_summary_linking_to_the_field():
-    response = Client().post("/", {"at": ["yesterday-ish"], "lang": "en"})
+    response = Client().post("/all", {"at": ["yesterday-ish"], "lang": "en"})
     page = response.content.decode()
     assert response.status_code == 422
     assert "There is a problem" in page
@@ -100,7 +100,7 @@ def test_a_time_that_is_not_one_gets_an_error_summary_linking_to_the_field():
 
 
 def test_a_value_the_contract_does_not_know_is_an_error_on_its_field():
-    response = Client().post("/", {"force.kind": ["laser"], "lang": "en"})
+    response = Client().post("/all", {"force.kind": ["laser"], "lang": "en"})
     page = response.content.decode()
     assert response.status_code == 422
     assert 'href="#f-force-kind-none"' in page
@@ -109,7 +109,7 @@ def test_a_value_the_contract_does_not_know_is_an_error_on_its_field():
 
 def test_change_your_answers_refills_the_form():
     situation = {"force": {"kind": "taser"}, "surge": False}
-    page = Client().get(f"/?lang=en&s={pack(situation)}").content.decode()
+    page = Client().get(f"/all?lang=en&s={pack(situation)}").content.decode()
     assert re.search(r'id="f-force-kind-taser"[^>]*checked', page)
     assert re.search(r'id="f-surge-no"[^>]*checked', page)
 
@@ -142,7 +142,7 @@ def test_a_damaged_link_gets_a_page_not_a_traceback(packed):
 
 def test_a_link_nested_too_deep_leaves_the_form_empty_not_a_server_error():
     packed = base64.urlsafe_b64encode(b"[" * 1000 + b"]" * 1000).decode().rstrip("=")
-    response = Client().get("/", {"s": packed})
+    response = Client().get("/all", {"s": packed})
     assert response.status_code == 200
     assert not re.search(r'id="f-force-kind-[a-z_]+"[^>]*checked', response.content.decode())
 

@@ -83,7 +83,7 @@ def test_a_search_that_cannot_be_answered_is_an_error_on_the_field(
 def test_check_a_situation_here_carries_the_places_facts_into_the_form(client: Client) -> None:
     response = client.get("/places", {"lang": "en", "q": "777 Bannock Street"})
     link = response.context["result"]["check_url"]
-    form = client.get(link).content.decode()
+    form = client.get(link, follow=True).content.decode()
     assert 'name="location.ownership" value="health_authority" checked' in form
     assert 'name="location.within_city_limits" value="true" checked' in form
     assert '<option value="hospital" selected>' in form
@@ -123,7 +123,7 @@ def test_a_decision_at_an_address_names_the_place_with_the_layers_credits(client
 
 
 def test_the_check_form_points_to_the_places_page_beside_the_scene_questions() -> None:
-    page = Client().get("/", {"lang": "es"}).content.decode()
+    page = Client().get("/all", {"lang": "es"}).content.decode()
     assert f'href="/places?lang=es">{escape(TEXTS["es"]["check_places_link"])}</a>' in page
 
 

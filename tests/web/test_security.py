@@ -8,7 +8,7 @@ from django.test import Client
 
 from eo152.web.permalink import pack
 
-PAGES = ["/?lang=en", "/?lang=es", "/api/v1/docs", f"/decision?s={pack({})}", "/missing"]
+PAGES = ["/all?lang=en", "/all?lang=es", "/api/v1/docs", f"/decision?s={pack({})}", "/missing"]
 
 
 @pytest.mark.parametrize("url", PAGES)
@@ -28,19 +28,19 @@ def test_debug_is_off_by_default():
 
 
 def test_a_form_posted_without_its_csrf_token_is_refused_with_a_page_of_ours():
-    response = Client(enforce_csrf_checks=True).post("/", {"surge": "true", "lang": "es"})
+    response = Client(enforce_csrf_checks=True).post("/all", {"surge": "true", "lang": "es"})
     assert response.status_code == 403
     assert "El formulario caducó" in response.content.decode()
 
 
 def test_the_form_carries_a_csrf_token():
-    page = Client().get("/").content.decode()
+    page = Client().get("/all").content.decode()
     assert 'name="csrfmiddlewaretoken"' in page
 
 
 def test_cookies_are_secure_over_https_and_only_there():
-    over_https = Client().get("/", secure=True)
-    over_http = Client().get("/")
+    over_https = Client().get("/all", secure=True)
+    over_http = Client().get("/all")
     assert over_https.cookies["csrftoken"]["secure"] is True
     assert not over_http.cookies["csrftoken"]["secure"]
     assert over_https.cookies["csrftoken"]["httponly"] is True
