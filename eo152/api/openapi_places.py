@@ -25,14 +25,37 @@ _LAYER_SUMMARY: dict[str, Any] = {
     "properties": {
         "id": {"type": "string"},
         "name": {"type": "string"},
-        "role": {"type": "string", "enum": ["boundary", "places"]},
+        "role": {"type": "string", "enum": ["boundary", "places", "area", "street"]},
         "kinds": {"type": "array", "items": _KIND},
         "near_m": {"type": "number", "description": "How far from a point place counts as at it."},
         "covers": {"type": "string", "description": "What the layer covers, in words."},
     },
 }
 
+_YES_NO_UNKNOWN = {"type": "string", "enum": ["yes", "no", "unknown"]}
+
 SCHEMAS: dict[str, Any] = {
+    "PlaceVerdict": {
+        "type": "object",
+        "required": ["city_property", "protected_space"],
+        "description": "The place's answer in two words each. `unknown` means no loaded layer "
+        "says, never 'no'. What the order then says of agents staging there is the decision "
+        "engine's (POST /api/v1/decisions with this location).",
+        "properties": {
+            "city_property": _YES_NO_UNKNOWN
+            | {
+                "description": "yes: the loaded layers say city_owned or city_controlled; no: "
+                "they name another owner; unknown: no layer knows. Open questions such as City "
+                "streets are the engine's to explain."
+            },
+            "protected_space": _YES_NO_UNKNOWN
+            | {
+                "description": "yes: the place's kind is one the order (P3's protected spaces) "
+                "or state law (C.R.S. 13-1-403's courthouses) protects, as the policy defines "
+                "them; unknown: no layer says what kind of place it is."
+            },
+        },
+    },
     "PlaceMatch": {
         "type": "object",
         "required": ["id", "name", "kind", "ownership", "layer", "distance_m", "precision"],
@@ -54,8 +77,9 @@ SCHEMAS: dict[str, Any] = {
     },
     "PlaceLookup": {
         "type": "object",
-        "required": ["inside_city", "ownership", "kind", "place", "places", "layers"],
+        "required": ["inside_city", "ownership", "kind", "place", "places", "layers", "verdict"],
         "properties": {
+            "verdict": ref("PlaceVerdict"),
             "lat": {"type": ["number", "null"]},
             "lon": {"type": ["number", "null"]},
             "inside_city": {
@@ -87,6 +111,37 @@ SCHEMAS: dict[str, Any] = {
                     "matched": {"type": "array", "items": {"type": "object"}},
                 },
             },
+            "name": {
+                "type": "object",
+                "description": "For `q` read as a place's name: the places whose names hold "
+                "every word (accents and case ignored, words may be cut short), one per name, "
+                "best first. `settled` false: ambiguous, and nothing is answered.",
+                "properties": {
+                    "query": {"type": "string"},
+                    "settled": {"type": "boolean"},
+                    "matched": {"type": "array", "items": {"type": "object"}},
+                },
+            },
+            "intersection": {
+                "type": "object",
+                "description": "For `q` read as two streets (`E 11th Ave / N Lincoln St`, also "
+                "`&`, `and`, `at`): the loaded streets matched and where they cross; `problem` "
+                "says why it cannot be placed.",
+                "properties": {
+                    "query": {"type": "string"},
+                    "streets": {"type": "array", "items": {"type": "object"}},
+                    "crossings": {"type": "array", "items": {"type": "object"}},
+                    "problem": {
+                        "type": ["string", "null"],
+                        "enum": [
+                            "no_street_layer",
+                            "street_not_found",
+                            "streets_do_not_meet",
+                            None,
+                        ],
+                    },
+                },
+            },
         },
     },
     "PlaceLayers": {
@@ -115,12 +170,19 @@ LOOKUP_OPERATION: dict[str, Any] = {
     "operationId": "lookupPlace",
     "summary": "Whether a point or address is in Denver, on City property, in a protected space",
     "description": "Give `lat` and `lon` (WGS 84), or `address` (matched against the "
-    "addresses the loaded layers carry; there is no online geocoder). `unknown` means no "
-    "loaded layer says, never 'not protected'.",
+    "addresses the loaded layers carry; there is no online geocoder), or `q`: one line read "
+    "as the places page reads it (a point, two streets of an intersection, an address, or a "
+    "place's name). `unknown` means no loaded layer says, never 'not protected'.",
     "parameters": [
         _query("lat", "Latitude, degrees (WGS 84).", _degrees(90)),
         _query("lon", "Longitude, degrees (WGS 84).", _degrees(180)),
         _query("address", "A street address, e.g. 777 Bannock Street.", {"type": "string"}),
+        _query(
+            "q",
+            "One line: `39.739, -104.988`, `E Colfax Ave / N Lincoln St`, `777 Bannock "
+            "Street` or `Denver Health`.",
+            {"type": "string"},
+        ),
     ],
     "responses": {
         "200": {
@@ -128,7 +190,9 @@ LOOKUP_OPERATION: dict[str, Any] = {
             "empty and everything is unknown.",
             "content": {"application/json": {"schema": ref("PlaceLookup")}},
         },
-        "400": problem_response("A parameter is missing, not a number, or both kinds were given."),
+        "400": problem_response(
+            "A parameter is missing, empty or not a number, or more than one kind was given."
+        ),
         "422": problem_response(
             "A coordinate is out of range, or the address has no house number."
         ),

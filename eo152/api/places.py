@@ -1,6 +1,8 @@
 """The places registry over HTTP: a lookup, the loaded layers, and each layer for a map.
 
-- ``GET /api/v1/places/lookup?lat=&lon=`` or ``?address=``: the registry's answer.
+- ``GET /api/v1/places/lookup?lat=&lon=``, ``?address=`` or ``?q=`` (a line as the places page
+  reads it: a point, an intersection, an address or a place's name): the registry's answer
+  with its ``verdict`` (City property, protected space: yes, no or unknown).
 - ``GET /api/v1/places/layers``: the loaded layers, their credit lines, and the kinds no
   layer covers (where "not found" says nothing).
 - ``GET /api/v1/places/layers/<id>.geojson``: one layer, simplified for drawing.
@@ -13,7 +15,7 @@ import logging
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
 from .. import places
-from ..services.places import PlaceQueryError, look_up, place_query
+from ..services.places import PlaceQueryError, answer_dict, look_up, place_query
 from .problems import problem, read_only
 
 GEOJSON_CONTENT_TYPE = "application/geo+json"
@@ -24,13 +26,15 @@ _log = logging.getLogger("eo152.places")
 def lookup(request: HttpRequest) -> HttpResponse:
     asked = request.GET
     try:
-        query = place_query(asked.get("lat"), asked.get("lon"), asked.get("address"))
+        query = place_query(
+            asked.get("lat"), asked.get("lon"), asked.get("address"), asked.get("q")
+        )
         found = look_up(places.Registry.current(), query)
     except PlaceQueryError as error:
         return problem(error.status, error.title, error.message, error.errors)
     except places.StoreError as error:
         return _unreadable(error)
-    return _json(found.to_dict())
+    return _json(answer_dict(found))
 
 
 @read_only

@@ -17,7 +17,14 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 
 from ..config import Settings
-from ..services.places import PlaceQueryError, look_up, place_query
+from ..services.places import (
+    PlaceQueryError,
+    PlaceVerdict,
+    answer_dict,
+    look_up,
+    place_query,
+    place_verdict,
+)
 from ._options import JsonOption
 from ._output import console, error_console, fail, print_json
 
@@ -97,33 +104,55 @@ def lookup(
         list[str] | None, typer.Argument(metavar="LAT LON", help="WGS 84 degrees.")
     ] = None,
     address: Annotated[str | None, typer.Option(help="An address a layer carries.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option(
+            help="One line read as the places page reads it: a point, two streets "
+            "('E Colfax Ave / N Lincoln St'), an address or a place's name ('Denver Health')."
+        ),
+    ] = None,
     csv_file: Annotated[
         Path | None, typer.Option("--csv", help="A CSV with `lat` and `lon` columns.")
     ] = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Is this point inside Denver, City property, a protected space? (LAT LON, --address or --csv)
+    """Is this place inside Denver, City property, a protected space? (LAT LON, --address,
+    --search or --csv)
 
     Negative longitudes work as they are: eo152 places lookup 39.7392 -104.9903
     """
-    given = [coordinates is not None and len(coordinates) > 0, address is not None, csv_file]
+    given = [
+        coordinates is not None and len(coordinates) > 0,
+        address is not None,
+        search is not None,
+        csv_file,
+    ]
     if sum(bool(g) for g in given) != 1:
-        fail("give LAT LON, or --address TEXT, or --csv FILE (exactly one)")
+        fail("give LAT LON, or --address TEXT, or --search TEXT, or --csv FILE (exactly one)")
     if csv_file is not None:
         _lookup_csv(_registry(), csv_file, as_json)
         return
-    lat, lon = (None, None) if address is not None else _coordinates(coordinates or [])
+    asked = address is not None or search is not None
+    lat, lon = (None, None) if asked else _coordinates(coordinates or [])
     try:
-        query = place_query(lat, lon, address)
+        query = place_query(lat, lon, address, search)
         found = look_up(_registry(), query)
     except PlaceQueryError as refused:
         fail(refused.message)
     from .. import places
 
-    if isinstance(found, places.AddressAnswer):
-        _show_address(found, as_json)
+    if as_json:
+        print_json(answer_dict(found))
+    elif isinstance(found, places.AddressAnswer):
+        _show_address(found)
+    elif isinstance(found, places.NameSearch):
+        _show_name(found)
+    elif isinstance(found, places.Intersection):
+        _show_intersection(found)
     else:
-        _show(found, as_json)
+        _show(found)
+    if not as_json:
+        _show_verdict(place_verdict(found))
 
 
 def _registry() -> places.Registry:
@@ -152,10 +181,61 @@ def _coordinates(values: list[str]) -> tuple[str, str]:
     return values[0], values[1]
 
 
-def _show_address(found: places.AddressAnswer, as_json: bool) -> None:
-    if as_json:
-        print_json(found.to_dict())
+def _show_verdict(verdict: PlaceVerdict) -> None:
+    """The verdict last, where a terminal leaves it in view: the API's words, and the
+    engine's for agents staging there."""
+    console.print(
+        f"City property: [bold]{verdict.city_property}[/]   "
+        f"protected space: [bold]{verdict.protected_space}[/]"
+    )
+    if verdict.outcome == "not_applicable":
+        console.print(
+            "Staging ban (EO 152 P1): does not apply here, because "
+            + "; ".join(verdict.because),
+            highlight=False, markup=False,
+        )  # fmt: skip
+    else:
+        console.print(
+            f"Staging ban (EO 152 P1), agents holding an ICE administrative warrant: "
+            f"{verdict.outcome}. {verdict.plain['en']}",
+            highlight=False, markup=False,
+        )  # fmt: skip
+
+
+def _show_name(found: places.NameSearch) -> None:
+    if not found.matches:
+        console.print(f"No loaded layer has a place named {found.query!r}.", highlight=False,
+                      markup=False)  # fmt: skip
         return
+    if found.answer is None:
+        names = "; ".join(p.name for p in found.matches)
+        console.print(f"{found.query!r} could be: {names}. Give the whole name.",
+                      highlight=False, markup=False)  # fmt: skip
+        return
+    console.print(f"{found.query!r} is {found.matches[0].name}", highlight=False, markup=False)
+    _show(found.answer)
+
+
+def _show_intersection(found: places.Intersection) -> None:
+    if found.answer is None:
+        missing = [asked for asked, names in zip(found.streets, found.found, strict=True)
+                   if not names]  # fmt: skip
+        why = _NOT_PLACED[found.problem or ""].format(streets=" and ".join(missing))
+        console.print(f"{found.query}: cannot be placed: {why}", highlight=False, markup=False)
+        return
+    streets = " and ".join(names[0] for names in found.found)
+    console.print(f"{found.query}: where {streets} meet", highlight=False, markup=False)
+    _show(found.answer)
+
+
+_NOT_PLACED = {
+    "no_street_layer": "no street layer is loaded",
+    "street_not_found": "no loaded street layer has {streets}",
+    "streets_do_not_meet": "the loaded streets of those names do not meet",
+}
+
+
+def _show_address(found: places.AddressAnswer) -> None:
     text = found.query
     if found.answer is None:
         console.print(
@@ -167,7 +247,7 @@ def _show_address(found: places.AddressAnswer, as_json: bool) -> None:
     exact = "" if found.exact else " (house number and street name only)"
     names = "; ".join(f"{p.name} ({p.address})" for p in found.matched)
     console.print(f"{text!r} matches{exact}: {names}", highlight=False, markup=False)
-    _show(found.answer, False)
+    _show(found.answer)
 
 
 def _lookup_csv(registry: places.Registry, path: Path, as_json: bool) -> None:
@@ -216,12 +296,9 @@ def _more(count: int) -> str:
     return f"\n... and {count - _PROBLEMS_SHOWN} more bad rows" if count > _PROBLEMS_SHOWN else ""
 
 
-def _show(answer: places.Answer, as_json: bool) -> None:
+def _show(answer: places.Answer) -> None:
     from .. import places
 
-    if as_json:
-        print_json(answer.to_dict())
-        return
     console.print(
         f"{answer.lat:.6f}, {answer.lon:.6f}: {_inside_text(answer.inside_city, long=True)}",
         highlight=False,

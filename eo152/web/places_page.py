@@ -1,9 +1,12 @@
 """The places page: "Is this City property? A protected space?", with a map of the layers.
 
-The search (an address or coordinates) is a plain GET form answered on the server, so the
-answer, the matching places and the layers are text on the page with or without
-JavaScript. The map (Leaflet, from its npm package) draws the layers from the API's
-GeoJSON; clicking it, or asking for the point at its centre, runs the same search.
+The search (coordinates, an address, two streets or a place's name) is a plain GET form
+answered on the server, so the answer, the matching places and the layers are text on the
+page with or without JavaScript. The verdict comes first: City property and protected space
+as yes, no or don't know, and what the decision engine says of agents staging there (the
+service layer's ``place_verdict``, as the API and the CLI say it). The map (Leaflet, from its
+npm package) draws the layers from the API's GeoJSON; clicking it, or asking for the point at
+its centre or where the phone is, runs the same search.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from django.views.decorators.http import require_safe
 
 from .. import places
 from ..contract.vocabulary import label
-from ..services.places import PlaceQueryError, look_up_text
+from ..services.places import PlaceQueryError, PlaceVerdict, look_up_text, place_verdict
 from .errors import error_page
 from .language import language_of, url_with
 from .permalink import pack
@@ -30,19 +33,28 @@ MAX_QUERY_LENGTH = 200
 # limits dark blue, parks green, hospitals red, recreation centres blue, the rest in turn.
 BOUNDARY_COLOUR = 0
 AREA_COLOUR = 6
+STREET_COLOUR = 7
 KIND_COLOURS = {"park": 1, "recreation_center": 2, "hospital": 3}
 OTHER_COLOURS = (4, 5)
-_DRAWN = ("id", "url", "role", "colour")  # what the map's script needs of a layer
+_DRAWN = ("id", "name", "url", "role", "colour")  # what the map's script needs of a layer
 
 
 @dataclass(frozen=True)
 class Search:
-    """What was asked and what the registry answered (``answer`` None: nothing found)."""
+    """What was asked and what the registry answered (``answer`` None: nothing placed).
+
+    ``found`` is the registry's answer as it came (a point's, an address's, a name's or an
+    intersection's); ``error`` a refusal of the query itself, shown on the field.
+    """
 
     query: str
     answer: places.Answer | None
-    address: places.AddressAnswer | None
+    found: places.Answer | places.AddressAnswer | places.NameSearch | places.Intersection | None
     error: str
+
+    @property
+    def address(self) -> places.AddressAnswer | None:
+        return self.found if isinstance(self.found, places.AddressAnswer) else None
 
 
 @require_safe
@@ -57,6 +69,7 @@ def places_page(request: HttpRequest) -> HttpResponse:
                           texts["places_unavailable_text"])  # fmt: skip
     query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
     search = _search(registry, query, texts) if query else None
+    found = search.found if search else None
     colours = _colours(registry.layers)
     layers = [
         _layer(info, colour, lang) for info, colour in zip(registry.layers, colours, strict=True)
@@ -66,6 +79,10 @@ def places_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "search": search,
         "result": _result(search.answer, lang) if search and search.answer else None,
+        "verdict": _verdict(found, place_verdict(found), lang) if found else None,
+        "not_placed": _not_placed(found, lang) if found else "",
+        "choices": _choices(found, lang),
+        "crossing": _crossing(found, lang),
         "layers": layers,
         "credits": places.credits(registry.layers),
         "not_covered": [_kind(kind, lang) for kind in places.not_covered(registry.layers)],
@@ -78,11 +95,9 @@ def places_page(request: HttpRequest) -> HttpResponse:
     return render(request, "eo152/places.html", context, status=status)
 
 
-#: The sentence shown for each way a query is refused (``PlaceQueryError.kind``).
-_REFUSALS = {
-    "out_of_range": "places_error_coordinates",
-    "unreadable_address": "places_error_unreadable",
-}
+#: The sentence shown for each way a query is refused (``PlaceQueryError.kind``): a line of
+#: text is refused only for coordinates off Earth; anything else is searched for.
+_REFUSALS = {"out_of_range": "places_error_coordinates"}
 
 
 def _search(registry: places.Registry, query: str, texts: dict[str, str]) -> Search:
@@ -90,9 +105,94 @@ def _search(registry: places.Registry, query: str, texts: dict[str, str]) -> Sea
         found = look_up_text(registry, query)
     except PlaceQueryError as refused:
         return Search(query, None, None, texts[_REFUSALS[refused.kind]])
-    if isinstance(found, places.AddressAnswer):
-        return Search(query, found.answer, found, "")
-    return Search(query, found, None, "")
+    answer = found if isinstance(found, places.Answer) else found.answer
+    return Search(query, answer, found, "")
+
+
+#: Yes, no and don't know, for each of the verdict's answers.
+_ANSWER_WORDS = {"yes": "places_verdict_yes", "no": "places_verdict_no",
+                 "unknown": "places_verdict_unknown"}  # fmt: skip
+
+
+def _verdict(
+    found: places.Answer | places.AddressAnswer | places.NameSearch | places.Intersection,
+    verdict: PlaceVerdict,
+    lang: str,
+) -> dict[str, Any]:
+    """The verdict box: the two answers, then the engine's words on agents staging here."""
+    texts = TEXTS[lang]
+    answer = found if isinstance(found, places.Answer) else found.answer
+    if answer is None:
+        title = texts["places_verdict_not_placed"]
+    elif answer.place is not None:
+        title = answer.place.name
+    else:
+        title = texts["places_verdict_point"].format(
+            lat=f"{answer.lat:.5f}", lon=f"{answer.lon:.5f}"
+        )
+    if verdict.outcome == "not_applicable":
+        reasons = [_reason(because, lang) for because in verdict.because]
+        meaning = texts["places_verdict_p1_not_applicable"].format(reasons="; ".join(reasons))
+    else:
+        meaning = f"{texts['places_verdict_if_staging']} {verdict.plain[lang]}"
+    return {
+        "title": title,
+        "city_property": verdict.city_property,
+        "city_property_words": texts[_ANSWER_WORDS[verdict.city_property]],
+        "protected_space": verdict.protected_space,
+        "protected_space_words": texts[_ANSWER_WORDS[verdict.protected_space]],
+        "meaning": meaning,
+    }
+
+
+def _reason(because: str, lang: str) -> str:
+    """The engine's "location.ownership = health_authority" in the contract's own words."""
+    path, _, value = because.partition(" = ")
+    return label(f"{path}={value}", lang)
+
+
+def _not_placed(
+    found: places.Answer | places.AddressAnswer | places.NameSearch | places.Intersection,
+    lang: str,
+) -> str:
+    """Why a query could not be placed, in a sentence; empty when it was placed."""
+    texts = TEXTS[lang]
+    if isinstance(found, places.Intersection) and found.problem is not None:
+        missing = [a for a, names in zip(found.streets, found.found, strict=True) if not names]
+        return texts[f"places_crossing_{found.problem}"].format(
+            streets=texts["places_and"].join(missing or found.streets)
+        )
+    if isinstance(found, places.NameSearch) and not found.matches:
+        return texts["places_name_none"]
+    if isinstance(found, places.AddressAnswer) and not found.matched:
+        return texts["places_address_none"]
+    return ""
+
+
+def _crossing(found: object, lang: str) -> str:
+    """Where two streets asked as an intersection meet, in a sentence (empty otherwise)."""
+    if not isinstance(found, places.Intersection) or found.answer is None:
+        return ""
+    texts = TEXTS[lang]
+    streets = texts["places_and"].join(names[0] for names in found.found)
+    said = texts["places_crossing_placed"].format(streets=streets)
+    if len(found.crossings) > 1:
+        said += " " + texts["places_crossing_several"].format(count=len(found.crossings))
+    return said
+
+
+def _choices(found: object, lang: str) -> list[dict[str, str]]:
+    """For a name several places answer: each of them, as a link to its own search."""
+    if not isinstance(found, places.NameSearch) or found.settled:
+        return []
+    return [
+        {
+            "name": place.name,
+            "kind": _kind(place.kind, lang),
+            "url": url_with("/places", lang, q=place.name),
+        }
+        for place in found.matches
+    ]
 
 
 def _result(answer: places.Answer, lang: str) -> dict[str, Any]:
@@ -124,7 +224,7 @@ def _result(answer: places.Answer, lang: str) -> dict[str, Any]:
             }
             for place in answer.places
         ],
-        "check_url": url_with("/", lang, s=pack({"location": known})) if known else "",
+        "check_url": url_with("/all", lang, s=pack({"location": known})) if known else "",
     }
 
 
@@ -142,7 +242,7 @@ def _colours(layers: tuple[places.LayerInfo, ...]) -> list[int]:
     chosen: dict[str, int] = {}
     for info in sorted(layers, key=lambda layer: len(layer.kinds)):
         if info.role != "places":
-            chosen[info.id] = BOUNDARY_COLOUR if info.role == "boundary" else AREA_COLOUR
+            chosen[info.id] = _ROLE_COLOURS[info.role]
             continue
         wanted = KIND_COLOURS.get(info.kinds[0] if info.kinds else "", -1)
         taken = set(chosen.values())
@@ -153,14 +253,24 @@ def _colours(layers: tuple[places.LayerInfo, ...]) -> list[int]:
     return [chosen[info.id] for info in layers]
 
 
+_ROLE_COLOURS = {"boundary": BOUNDARY_COLOUR, "area": AREA_COLOUR, "street": STREET_COLOUR}
+
+
 def _layer(info: places.LayerInfo, colour: int, lang: str) -> dict[str, Any]:
     version = info.published()["version"]
+    texts = TEXTS[lang]
+    # The shipped layers' names and coverage have their words in each language; a layer an
+    # operator loads shows its config's own words (marked as English on the page).
+    name = texts.get(f"places_layer_name_{info.id}")
+    covers = texts.get(f"places_layer_covers_{info.id}")
     return {
         "id": info.id,
-        "name": info.name,
+        "name": name or info.name,
+        "name_lang": lang if name else "en",
         "role": info.role,
-        "count": TEXTS[lang]["places_layer_count"].format(count=info.features),
-        "covers": info.covers,
+        "count": texts["places_layer_count"].format(count=info.features),
+        "covers": covers or info.covers,
+        "covers_lang": lang if covers else "en",
         "kinds": [_kind(kind, lang) for kind in info.kinds if kind != "unknown"],
         "credit": info.credit,
         "colour": colour,
