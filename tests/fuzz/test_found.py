@@ -9,6 +9,7 @@ import pytest
 
 from eo152 import places
 from eo152.config import Settings
+from eo152.ledger import BadDocument, Ledger, LedgerSettings, MemoryStore, initialize, verify_bundle
 from eo152.rules import InvalidSituation, PolicyError
 from eo152.rules import _yaml as policy_yaml
 from eo152.services.decisions import decide_all, parse_json
@@ -70,3 +71,20 @@ def test_a_feature_with_an_empty_geometry_is_rejected_not_a_crash(tmp_path: Path
     (problem,) = report.problems
     assert (problem.feature, problem.action) == ("feature 0", "rejected")
     assert "empty" in problem.reason
+
+
+def test_a_bundle_whose_heads_file_is_not_utf8_is_refused_as_a_bad_document(
+    tmp_path: Path,
+) -> None:
+    # A byte that is not UTF-8 in heads.jsonl escaped verify_bundle as a UnicodeDecodeError.
+    settings = LedgerSettings(tmp_path / "data", "memory: the store is given")
+    store = MemoryStore()
+    initialize(settings, origin="eo152.test/fuzz", log_store=store)
+    ledger = Ledger.open(settings, store)
+    ledger.export(tmp_path / "bundle", with_files=False, actor="records-1")
+    key = ledger.signer.verifier
+    ledger.close()
+    heads = tmp_path / "bundle" / "heads.jsonl"
+    heads.write_bytes(b"\xfb" + heads.read_bytes()[1:])
+    with pytest.raises(BadDocument, match=r"line 1 of .*heads\.jsonl is not a tree head"):
+        verify_bundle(tmp_path / "bundle", key)
