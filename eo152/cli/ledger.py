@@ -259,6 +259,8 @@ def verify(
             progress, advance = _progress(ledger.log.tree_size)
             with progress:
                 report = ledger.verify(advance, trusted)
+    for warning in report.warnings:
+        error_console.print(f"eo152: warning: {warning}", markup=False, highlight=False)
     _show(report.to_dict(), as_json, ["intact:", *(f"  {check}" for check in report.checks)])
 
 

@@ -9,11 +9,13 @@ deployment would be another :class:`BlobStore`.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
 import re
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -33,6 +35,11 @@ CHUNK = 4 << 20
 """Bytes read at a time: large enough that hashing and writing run at full speed."""
 
 _DIGEST = re.compile(r"[0-9a-f]{64}")
+_PARTIAL = "incoming-"
+"""How the temporary file of a ``put`` is named, in ``tmp/`` beside ``sha256/``."""
+
+SWEEP_MARGIN = 60
+"""Seconds a partial upload must be older than the ``put`` that removes it."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +62,10 @@ class BlobStore(Protocol):
         ...
 
     def digests(self) -> Iterator[str]: ...
+
+    def partial_uploads(self) -> list[tuple[str, int]]:
+        """Names and sizes of files left half-written by an interrupted ``put``."""
+        ...
 
 
 def is_digest(text: str) -> bool:
@@ -95,7 +106,14 @@ def open_regular(path: Path) -> BinaryIO:
 
 
 class FolderStore:
-    """Files under ``root/sha256/ab/cd/<digest>``; temporary files under ``root/tmp``."""
+    """Files under ``root/sha256/ab/cd/<digest>``; temporary files under ``root/tmp``.
+
+    A ``put`` holds an exclusive lock on its temporary file while it writes; the lock goes
+    with the process. A temporary file nobody holds a lock on is a partial upload left by
+    a crash: ``partial_uploads`` names them, and the next ``put`` removes those last
+    written ``SWEEP_MARGIN`` seconds or more before it started. Nothing under ``sha256/``
+    is ever removed.
+    """
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -106,10 +124,13 @@ class FolderStore:
         return self.root / "sha256" / digest[:2] / digest[2:4] / digest
 
     def put(self, source: BinaryIO, max_size: int) -> Blob:
+        started = time.time()
         spool = self.root / "tmp"
         try:
             make_private(spool)
-            fd, temporary = tempfile.mkstemp(dir=spool, prefix="incoming-")
+            fd, temporary = tempfile.mkstemp(dir=spool, prefix=_PARTIAL)
+            fcntl.flock(fd, fcntl.LOCK_EX)  # in progress: the sweep of another put leaves it
+            self._sweep(started)
         except OSError as error:
             raise StorageFailed(f"cannot write in {spool}: {error.strerror}").because(
                 error
@@ -156,6 +177,34 @@ class FolderStore:
             return self.path(digest).stat().st_size
         except FileNotFoundError:
             return None
+
+    def partial_uploads(self) -> list[tuple[str, int]]:
+        return [(path.name, size) for path, size, _ in self._abandoned()]
+
+    def _sweep(self, started: float) -> None:
+        """Remove the partial uploads written before ``started`` (none of them is evidence)."""
+        for path, _, modified in self._abandoned():
+            # The margin covers a put caught between creating its file and locking it.
+            if modified < started - SWEEP_MARGIN:
+                path.unlink(missing_ok=True)
+
+    def _abandoned(self) -> list[tuple[Path, int, float]]:
+        """Temporary files no live ``put`` holds: path, size and time last written."""
+        spool = self.root / "tmp"
+        if not spool.is_dir():
+            return []
+        found = []
+        for path in sorted(spool.glob(_PARTIAL + "*")):
+            try:
+                with path.open("rb") as partial:
+                    fcntl.flock(partial, fcntl.LOCK_SH | fcntl.LOCK_NB)
+                    status = os.fstat(partial.fileno())
+            except BlockingIOError:
+                continue  # still being written
+            except FileNotFoundError:
+                continue  # its put finished meanwhile
+            found.append((path, status.st_size, status.st_mtime))
+        return found
 
     def digests(self) -> Iterator[str]:
         base = self.root / "sha256"

@@ -343,6 +343,11 @@ class Ledger:
             f"{report.files} registered files are present with their recorded size",
             "every stored file hashes to its name",
         ]
+        report.warnings = [
+            f"evidence/tmp/{name}: a partial upload of {size} bytes left by an interrupted "
+            "add; it is not evidence, and the next `evidence add` removes it"
+            for name, size in self.store.partial_uploads()
+        ]
         return report
 
     def _check_registered(self, index: int, digest: str, size: int) -> None:

@@ -29,13 +29,15 @@ FileCheck = Callable[[int, str, int], None]
 
 @dataclass
 class Report:
-    """What a verification looked at; it is returned only when everything matched."""
+    """What a verification looked at; it is returned only when everything recorded matched."""
 
     tree_size: int = 0
     root_hash: bytes = merkle.EMPTY_ROOT
     heads: int = 0
     files: int = 0
     checks: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    """What is not as it should be but is no tampering (a partial upload left by a crash)."""
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -45,6 +47,7 @@ class Report:
             "tree_heads_checked": self.heads,
             "files_checked": self.files,
             "checks": self.checks,
+            "warnings": self.warnings,
         }
 
 
