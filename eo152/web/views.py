@@ -11,13 +11,13 @@ from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..contract import validate
-from ..rules import InvalidSituation
-from ..services.decisions import decide_payload
+from ..rules import Decision, InvalidSituation
+from ..services.decisions import decide_all, engine_for, raised_not_applicable
 from .answers import UnreadableAnswers, answers_from_situation, situation_from_answers
 from .errors import error_page
 from .language import language_of, url_with
 from .permalink import DamagedLink, pack, unpack
-from .presenting import present
+from .presenting import UnknownRole, actors_of, present
 from .questions import FormValues, Group, Question, build_groups
 from .texts import TEXTS
 
@@ -51,24 +51,29 @@ def check(request: HttpRequest) -> HttpResponse:
 def decision(request: HttpRequest) -> HttpResponse:
     lang = language_of(request)
     packed = request.GET.get("s", "")
+    role = request.GET.get("role", "")
+    texts = TEXTS[lang]
     try:
         situation = unpack(packed)
-        answer = decide_payload(situation, settings.EO152_READINGS)
-        assert isinstance(answer, dict), "one situation gets one decision"
-    except (DamagedLink, InvalidSituation) as error:
+        actors_of(role)  # a role that is no one is refused before anything is decided
+        decided = decide_all(situation, settings.EO152_READINGS)
+        assert isinstance(decided, Decision), "one situation gets one decision"
+    except (DamagedLink, InvalidSituation, UnknownRole) as error:
         # What is wrong, in the engine's words (English, as the API's), after the sentence.
-        texts = TEXTS[lang]
         text = f"{texts['error_unreadable_link']} ({error})"
         return error_page(request, 400, texts["error_400_title"], text)
-    permalink = url_with("/decision", lang, s=packed)
+    ruled_out = raised_not_applicable(decided, settings.EO152_READINGS)
+    policy = engine_for(settings.EO152_READINGS).policy
+    kept = {"role": role} if role else {}
+    permalink = url_with("/decision", lang, s=packed, **kept)
     context: dict[str, Any] = {
         "nav": "check",
-        "answer": present(answer, lang),
-        "place_credits": _place_credits() if answer.get("place") else [],
+        "answer": present(decided, lang, policy, ruled_out, role, packed),
+        "place_credits": _place_credits() if decided.place else [],
         "map_url": _map_url(situation, lang),
         "permalink": permalink,
         "permalink_absolute": request.build_absolute_uri(permalink),
-        "change_url": url_with("/", lang, s=packed),
+        "change_url": url_with("/all", lang, s=packed),
     }
     return render(request, "eo152/decision.html", context)
 

@@ -56,7 +56,7 @@ def test_a_failure_shows_an_apology_not_a_traceback(monkeypatch):
     def broken(*args: object, **kwargs: object) -> None:
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("eo152.web.views.decide_payload", broken)
+    monkeypatch.setattr("eo152.web.views.decide_all", broken)
     response = Client(raise_request_exception=False).get(f"/decision?s={pack({})}")
     page = response.content.decode()
     assert response.status_code == 500
