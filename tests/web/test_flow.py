@@ -178,8 +178,8 @@ def test_the_residents_page_says_whom_to_call_in_both_languages() -> None:
 def test_every_page_says_what_the_order_is(url: str, lang: str) -> None:
     page = Client().get(url, {"lang": lang}).content.decode()
     sentence = {
-        "en": "Executive Order 152 is Denver",
-        "es": "La Orden Ejecutiva 152 es la orden de Denver",
+        "en": "Executive Order 152 is a Denver order",
+        "es": "La Orden Ejecutiva 152 es una orden de Denver",
     }
     assert sentence[lang] in page
 
