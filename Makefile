@@ -10,6 +10,7 @@ POSTGRES_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 8152
 CHROMIUM := /usr/bin/chromium
+NGINX := /usr/sbin/nginx
 
 .PHONY: setup postgis run test lint typecheck pytest pytest-postgres policy scenarios bench bench-places load
 
@@ -38,7 +39,12 @@ $(CHROMIUM):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-setup: $(BIN)/eo152 postgis node_modules/.package-lock.json $(CHROMIUM)
+# nginx in front of Granian (`eo152 serve`): it times out stalled request bodies (docs/deploy.md).
+$(NGINX):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light
+
+setup: $(BIN)/eo152 postgis node_modules/.package-lock.json $(CHROMIUM) $(NGINX)
 
 # Serves the web app (Check a situation) and the API on http://$(HOST):$(PORT)/ until Ctrl-C.
 run: setup

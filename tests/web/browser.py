@@ -43,13 +43,25 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(data_dir: Path) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+def running_server(
+    data_dir: Path, workers: int = 1, *options: str
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
     """``eo152 serve`` on a free port of the loopback, stopped with SIGTERM at the end."""
     port = free_port()
     environment = {**os.environ, "EO152_DATA_DIR": str(data_dir)}
     environment.pop("DATABASE_URL", None)
     server = subprocess.Popen(
-        [sys.executable, "-m", "eo152", "serve", "--port", str(port), "--workers", "1"],
+        [
+            sys.executable,
+            "-m",
+            "eo152",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+            *options,
+        ],
         env=environment,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
