@@ -158,7 +158,6 @@ PENDING = frozenset(
         "eo152/policies/colorado-hb19-1124/rules.yaml",
         "eo152/policies/colorado-sb25-276/rules.yaml",
         "eo152/policies/denver-drmc-28-250/rules.yaml",
-        "eo152/policies/denver-eo-152/questions.yaml",
         "eo152/policies/denver-mask-id-ordinance-2026/rules.yaml",
         "eo152/policies/us-8-usc-1373/rules.yaml",
         "eo152/policies/us-const-fourth-amendment/rules.yaml",
