@@ -11,6 +11,8 @@ driver, so the offline checks (:func:`verify_bundle`, :func:`verify_receipt`) ru
 neither sqlite3 nor psycopg is installed.
 """
 
+import logging
+
 from ._bundle import export_bundle, verify_bundle
 from ._entries import (
     DERIVATIONS,
@@ -58,6 +60,9 @@ from ._note import Checkpoint, Signer, Verifier
 from ._receipt import Receipt, load_document, verify_receipt
 from ._store import SCHEMA_VERSION, LogStore, open_store
 from ._verify import Report
+
+# A library logs to its own logger and leaves the handlers to the application.
+logging.getLogger("eo152.ledger").addHandler(logging.NullHandler())
 
 __all__ = [
     "CONDITIONS",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ._bundle import export_bundle, prepare_folder
+from ._clock import check_clock, entry_time
 from ._entries import (
     CustodyEvent,
     EvidenceRegistered,
@@ -55,6 +56,8 @@ class LedgerSettings:
     data_dir: Path
     database_url: str
     max_bytes: int = DEFAULT_MAX_BYTES
+    clock_confirmed: bool = False
+    """The operator checked the clock: an entry long after the latest one is real (_clock)."""
 
     @classmethod
     def from_env(
@@ -64,7 +67,12 @@ class LedgerSettings:
         limit = env.get("EO152_EVIDENCE_MAX_BYTES")
         if limit is not None and not limit.isdigit():
             raise BadSettings(f"EO152_EVIDENCE_MAX_BYTES must be a number of bytes, not {limit!r}")
-        return cls(data_dir, database_url, int(limit) if limit else DEFAULT_MAX_BYTES)
+        return cls(
+            data_dir,
+            database_url,
+            int(limit) if limit else DEFAULT_MAX_BYTES,
+            env.get("EO152_CLOCK_CONFIRMED") == "1",
+        )
 
     @property
     def key_file(self) -> Path:
@@ -182,11 +190,13 @@ class Ledger:
     ) -> tuple[Evidence, Receipt]:
         """Store a file under its SHA-256 and log it; a refused file leaves nothing behind."""
         check_texts({"actor": actor, "incident": incident, "media_type": media_type})
+        at = now()
+        self._check_clock(at)
         with open_regular(path) as source:
             blob = self.store.put(source, self.settings.max_bytes)
         detected = detect_media_type(blob.head)
         entry = EvidenceRegistered(
-            blob.sha256, blob.size, media_type or detected, detected, actor, now(), incident
+            blob.sha256, blob.size, media_type or detected, detected, actor, at, incident
         )
         receipt = self.log.append(entry.to_entry())
         evidence = Evidence(
@@ -201,11 +211,21 @@ class Ledger:
         return evidence, receipt
 
     def record(self, event: CustodyEvent | RecordChanged) -> Receipt:
-        return self.log.append(event.to_entry())
+        entry = event.to_entry()
+        self._check_clock(event.at)
+        return self.log.append(entry)
+
+    def _check_clock(self, at: str) -> None:
+        """Refuse to log the time ``at`` if the clock that gave it cannot be believed."""
+        size = self.log.tree_size
+        latest = self.log.store.entry(size - 1) if size else None
+        check_clock(at, entry_time(latest) if latest else None, self.settings.clock_confirmed)
 
     def fetch_evidence(self, digest: str, out: BinaryIO, actor: str) -> Receipt:
         """Copy a stored file into ``out`` and log that ``actor`` downloaded it."""
-        entry = CustodyEvent("downloaded", digest, actor, now()).to_entry()  # checked first
+        event = CustodyEvent("downloaded", digest, actor, now())
+        entry = event.to_entry()  # checked first
+        self._check_clock(event.at)
         with self.store.open(digest) as source:
             shutil.copyfileobj(source, out)
         return self.log.append(entry)
@@ -222,7 +242,7 @@ class Ledger:
         self.require_stored(event.sha256)
         if event.derived_from is not None:
             self.require_stored(event.derived_from)
-        return self.log.append(event.to_entry())
+        return self.record(event)
 
     def derive_evidence(
         self,
@@ -244,6 +264,7 @@ class Ledger:
         """
         self.require_stored(original)
         at = now()
+        self._check_clock(at)
         # Every field is checked before the copy is read, with the original standing in for
         # the copy's digest, which is known only once the copy is stored.
         CustodyEvent(
@@ -285,7 +306,9 @@ class Ledger:
         writing the bundle then fails, the entry stays: the log shows an export that was
         started and did not finish, never one that happened unrecorded.
         """
-        entry = LedgerExported(actor, now(), with_files, recipient, reason).to_entry()
+        exported = LedgerExported(actor, now(), with_files, recipient, reason)
+        entry = exported.to_entry()
+        self._check_clock(exported.at)
         prepare_folder(target)
         receipt = self.log.append(entry)
         head = TreeHead(receipt.tree_size, receipt.root_hash, receipt.checkpoint)
