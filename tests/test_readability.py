@@ -157,7 +157,6 @@ PENDING = frozenset(
         "eo152/policies/colorado-crs-24-31-902/rules.yaml",
         "eo152/policies/colorado-hb19-1124/rules.yaml",
         "eo152/policies/colorado-sb25-276/rules.yaml",
-        "eo152/policies/denver-drmc-28-250/rules.yaml",
         "eo152/policies/denver-mask-id-ordinance-2026/rules.yaml",
         "eo152/policies/us-8-usc-1373/rules.yaml",
         "eo152/policies/us-const-fourth-amendment/rules.yaml",
