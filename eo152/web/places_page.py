@@ -126,6 +126,8 @@ def _verdict(
         title = texts["places_verdict_not_placed"]
     elif answer.place is not None:
         title = answer.place.name
+    elif isinstance(found, places.Intersection):
+        title = texts["places_and"].join(names[0] for names in found.found)
     else:
         title = texts["places_verdict_point"].format(
             lat=f"{answer.lat:.5f}", lon=f"{answer.lon:.5f}"

@@ -1,6 +1,7 @@
-"""The places page in Chromium, on a phone: the map of the Denver layers, drawn from this
-site alone, searched by address, by tapping the map, from the keyboard and by the phone's
-own position; and the same answers with JavaScript off."""
+"""The places page in Chromium, on a phone: the verdict first, the map of the Denver layers
+(drawn from this site alone, with its key and the names of streets and places), searched by
+name, by address, by tapping the map, from the keyboard and by the phone's own position; and
+the same answers with JavaScript off."""
 
 from __future__ import annotations
 
@@ -47,11 +48,19 @@ def test_the_map_draws_every_layer_from_this_site_and_passes_axe(
 ) -> None:
     page.goto(f"{site}/places?lang={lang}")
     _wait_for_the_map(page, site)
-    features = sum(layer["features"] for layer in _layers(site) if layer["role"] != "boundary")
-    assert page.locator("#map path.leaflet-interactive").count() == features
-    for layer in _layers(site):
-        expect(page.locator(".places-layers")).to_contain_text(layer["name"])
+    layers = _layers(site)
+    shapes = sum(layer["features"] for layer in layers if layer["role"] in ("places", "area"))
+    assert page.locator("#map path.leaflet-interactive").count() == shapes
+    for layer in layers:
+        name = TEXTS[lang][f"places_layer_name_{layer['id']}"]
+        expect(page.locator(".places-layers")).to_contain_text(name)
+        expect(page.locator(".map-key")).to_contain_text(name)
+    expect(page.locator(".map-key")).to_contain_text(TEXTS[lang]["places_map_key"])
     expect(page.locator(".places-credits")).to_contain_text("© OpenStreetMap contributors")
+    streets = next(layer for layer in layers if layer["role"] == "street")
+    drawn = page.locator("#map .leaflet-streets-pane path").count()
+    assert drawn == streets["features"], "every street is drawn, under the places"
+    expect(page.locator(".street-label", has_text="East Colfax Avenue").first).to_be_attached()
     assert_accessible(page)
     assert_fits_the_screen(page)
     shoot(page, f"places-{lang}")
@@ -73,6 +82,62 @@ def test_an_address_finds_denver_health_a_hospital_that_is_not_city_property(
     shoot(page, f"places-answer-{lang}")
 
 
+def test_the_map_opens_on_the_urban_core(page: Page, site: str) -> None:
+    """Civic Center Park is on the first screen of the map, near its centre."""
+    page.goto(f"{site}/places?lang=en")
+    _wait_for_the_map(page, site)
+    page.locator("#map").scroll_into_view_if_needed()
+    park = page.evaluate(
+        """() => {
+            const titles = [...document.querySelectorAll('#map path title')];
+            const park = titles.find(t => t.textContent.startsWith('Civic Center Park'));
+            const box = park.parentElement.getBoundingClientRect();
+            return [box.x + box.width / 2, box.y + box.height / 2];
+        }"""
+    )
+    box = page.locator("#map").bounding_box()
+    assert box is not None
+    assert box["x"] <= park[0] <= box["x"] + box["width"]
+    assert box["y"] <= park[1] <= box["y"] + box["height"]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_denver_health_by_name_shows_the_verdict_first_on_a_phone(
+    page: Page, site: str, lang: str
+) -> None:
+    texts = TEXTS[lang]
+    page.goto(f"{site}/places?lang={lang}")
+    page.get_by_label(texts["places_search_label"]).fill("Denver Health")
+    page.keyboard.press("Enter")
+    verdict = page.locator("#verdict")
+    expect(verdict).to_contain_text("Denver Health Medical Center")
+    answers = verdict.locator("dd")
+    expect(answers).to_have_text([texts["places_verdict_no"], texts["places_verdict_yes"]])
+    expect(verdict.locator("dt")).to_have_text(
+        [texts["places_verdict_city_property"], texts["places_verdict_protected_space"]]
+    )
+    first = page.evaluate("document.querySelector('main h1').nextElementSibling.id")
+    assert first == "verdict", "the verdict comes right after the page's title"
+    box = verdict.locator(".place-verdict__answers").bounding_box()
+    assert box is not None and box["y"] + box["height"] <= PHONE["height"], "on the first screen"
+    _wait_for_the_map(page, site)
+    assert_accessible(page)
+    assert_fits_the_screen(page)
+    shoot(page, f"places-verdict-denver-health-{lang}")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_refused_position_is_said_in_the_pages_language(
+    browser: Browser, site: str, lang: str
+) -> None:
+    context = browser.new_context(viewport=PHONE)  # no geolocation permission granted
+    page = context.new_page()
+    page.goto(f"{site}/places?lang={lang}")
+    page.get_by_role("button", name=TEXTS[lang]["places_map_here"]).click()
+    expect(page.locator("#here-status")).to_have_text(TEXTS[lang]["places_here_refused"])
+    context.close()
+
+
 def test_tapping_the_map_looks_up_the_point_tapped(page: Page, site: str) -> None:
     page.goto(f"{site}/places?lang=en&q=1437 Bannock Street")  # the map centres on the answer
     _wait_for_the_map(page, site)
@@ -82,7 +147,7 @@ def test_tapping_the_map_looks_up_the_point_tapped(page: Page, site: str) -> Non
     map_box.scroll_into_view_if_needed()
     box = map_box.bounding_box()
     assert box is not None
-    metres_per_pixel = 156_543.03 * math.cos(math.radians(39.739)) / 2**15  # zoom 15
+    metres_per_pixel = 156_543.03 * math.cos(math.radians(39.739)) / 2**16  # zoom 16
     east = 270 / metres_per_pixel
     page.mouse.click(box["x"] + box["width"] / 2 + east, box["y"] + box["height"] / 2)
     expect(_answer(page)).to_contain_text("Civic Center Park")
@@ -136,6 +201,7 @@ def test_without_javascript_the_search_and_the_lists_still_answer(
     page = context.new_page()
     page.goto(f"{site}/places?lang=en")
     expect(page.locator("#map-section")).to_be_hidden()
+    expect(page.locator("#map-here")).to_be_hidden()  # absent without a script, not broken
     page.get_by_label(TEXTS["en"]["places_search_label"]).fill("39.7475 -104.9180")
     page.get_by_role("button", name=TEXTS["en"]["places_search_submit"]).click()
     answer = _answer(page)

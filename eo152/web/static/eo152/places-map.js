@@ -49,8 +49,11 @@
   var status = document.getElementById("map-status");
   // Denver's urban core: Civic Center and downtown, where the street layer is.
   var URBAN_CORE = [39.7420, -104.9905];
-  var NAMES_FROM_ZOOM = 16; // place and street names are written from this zoom on
-  var AREAS_FROM_ZOOM = 13; // neighbourhood names from this one
+  // Names are written from these zooms on: neighbourhoods, then streets, then places (the
+  // places around Civic Center are too many to name legibly any farther out).
+  var AREAS_FROM_ZOOM = 13;
+  var STREETS_FROM_ZOOM = 16;
+  var PLACES_FROM_ZOOM = 17;
 
   section.hidden = false;
   var map = L.map("map", {
@@ -104,8 +107,10 @@
 
   function showNamesWhenNear() {
     var zoom = map.getZoom();
-    map.getContainer().classList.toggle("places-map--far", zoom < AREAS_FROM_ZOOM);
-    map.getContainer().classList.toggle("places-map--no-names", zoom < NAMES_FROM_ZOOM);
+    var classes = map.getContainer().classList;
+    classes.toggle("places-map--far", zoom < AREAS_FROM_ZOOM);
+    classes.toggle("places-map--no-street-names", zoom < STREETS_FROM_ZOOM);
+    classes.toggle("places-map--no-place-names", zoom < PLACES_FROM_ZOOM);
   }
   map.on("zoomend", showNamesWhenNear);
   showNamesWhenNear();
@@ -163,11 +168,13 @@
     section.dataset.drawn = String(Number(section.dataset.drawn || 0) + 1);
   }
 
-  // The key: each layer's colour and name, in the page's language, on the map itself.
+  // The key: each layer's colour and name, in the page's language, on the map itself. It
+  // folds away on a phone, where it would hide the map; the list under the map says the same.
   var key = L.control({ position: "topright" });
   key.onAdd = function () {
-    var box = L.DomUtil.create("div", "map-key");
-    var title = L.DomUtil.create("p", "map-key__title", box);
+    var box = L.DomUtil.create("details", "map-key");
+    box.open = window.matchMedia("(min-width: 40em)").matches;
+    var title = L.DomUtil.create("summary", "map-key__title", box);
     title.textContent = section.dataset.key;
     var list = L.DomUtil.create("ul", "map-key__list", box);
     config.layers.forEach(function (layer) {
