@@ -134,7 +134,13 @@ def check_answers(request: HttpRequest, scenario: str) -> HttpResponse:
                 "change_label": texts[f"flow_q_{step}"],
             }
         )
-    context = {"nav": "check", "rows": rows, "law_url": progress.decision_url()}
+    last = list(progress.steps())[-1]
+    context = {
+        "nav": "check",
+        "rows": rows,
+        "law_url": progress.decision_url(),
+        "back_url": progress.question_url(last),
+    }
     return render(request, "eo152/flow_check.html", context)
 
 

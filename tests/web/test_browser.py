@@ -56,7 +56,7 @@ def _duty(page: Page, actor: str, action: str, lang: str) -> str:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_lethal_force_puts_intervene_first(page: Page, site: str, lang: str) -> None:
-    page.goto(f"{site}/?lang={lang}")
+    page.goto(f"{site}/all?lang={lang}")
     shoot(page, f"check-{lang}")
     _choose(page, "agents.agencies=ICE_ERO", lang)
     _choose(page, "force.kind=neck_restraint", lang)
@@ -76,7 +76,7 @@ def test_lethal_force_puts_intervene_first(page: Page, site: str, lang: str) -> 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_staging_with_an_i205_is_prohibited(page: Page, site: str, lang: str) -> None:
-    page.goto(f"{site}/?lang={lang}")
+    page.goto(f"{site}/all?lang={lang}")
     _choose(page, "agents.agencies=ICE_ERO", lang)
     _choose(page, "agents.purpose=civil_immigration", lang)
     _choose(page, "activities=staging", lang)
@@ -91,7 +91,7 @@ def test_staging_with_an_i205_is_prohibited(page: Page, site: str, lang: str) ->
 
 
 def test_switching_language_keeps_what_was_typed(page: Page, site: str) -> None:
-    page.goto(f"{site}/?lang=en")
+    page.goto(f"{site}/all?lang=en")
     _choose(page, "force.kind=taser", "en")
     page.get_by_label(_words("authority.form", "en")).fill("I-247A")
     page.get_by_role("button", name=TEXTS["en"]["language_switch"]).click()
@@ -101,7 +101,7 @@ def test_switching_language_keeps_what_was_typed(page: Page, site: str) -> None:
 
 
 def test_pressing_enter_in_a_field_checks_the_situation(page: Page, site: str) -> None:
-    page.goto(f"{site}/?lang=es")
+    page.goto(f"{site}/all?lang=es")
     field = page.get_by_label(_words("authority.form", "es"))
     field.fill("I-205")
     field.press("Enter")
@@ -109,7 +109,7 @@ def test_pressing_enter_in_a_field_checks_the_situation(page: Page, site: str) -
 
 
 def test_the_whole_check_works_with_the_keyboard_alone(page: Page, site: str) -> None:
-    page.goto(f"{site}/?lang=en")
+    page.goto(f"{site}/all?lang=en")
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name=TEXTS["en"]["skip_to_content"])).to_be_focused()
     page.keyboard.press("Enter")
@@ -148,7 +148,7 @@ def _assert_focus_is_visible(page: Page) -> None:
 def test_the_check_works_without_javascript(browser: Browser, site: str) -> None:
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
     page = context.new_page()
-    page.goto(f"{site}/?lang=es")
+    page.goto(f"{site}/all?lang=es")
     _choose(page, "activities=staging", "es")
     _choose(page, "location.ownership=city_owned", "es")
     _submit(page, "es")
@@ -159,7 +159,7 @@ def test_the_check_works_without_javascript(browser: Browser, site: str) -> None
 def _pages(site: str, lang: str) -> dict[str, str]:
     lethal = {"force": {"kind": "firearm", "ongoing": True}, "injuries": [{"severity": "fatal"}]}
     return {
-        "check": f"{site}/?lang={lang}",
+        "check": f"{site}/all?lang={lang}",
         "decision": f"{site}/decision?lang={lang}&s={pack(lethal)}",
         "api-docs": f"{site}/api/v1/docs?lang={lang}",
         "not-found": f"{site}/nowhere?lang={lang}",
@@ -180,7 +180,7 @@ def test_every_page_passes_axe_and_fits_a_phone(
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_form_with_an_error_passes_axe(page: Page, site: str, lang: str) -> None:
-    page.goto(f"{site}/?lang={lang}")
+    page.goto(f"{site}/all?lang={lang}")
     # The browser offers only valid answers; a tampered one is how the server's errors show.
     kind = page.get_by_label(_words("location.kind", lang))
     kind.locator("option").last.evaluate("option => { option.value = 'moon_base' }")
