@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from eo152.ledger import Ledger, LedgerSettings
+from eo152.ledger import DatabaseUnavailable, Ledger, LedgerSettings
 
 from .conftest import Eo152
 
@@ -138,3 +138,17 @@ def test_writing_to_a_read_only_copy_says_what_to_do(
     assert "internal error" not in result.stderr
     assert "Nothing was changed" in result.stderr, result.stderr
     assert _listing(copy) == before
+
+
+@pytest.mark.db
+def test_a_ledger_opened_for_checking_cannot_write(
+    ledger: Ledger, settings: LedgerSettings
+) -> None:
+    """On SQLite and PostgreSQL alike, the database itself refuses a check's writes."""
+    ledger.log.append('{"kind":"note","text":"one entry"}')
+    checking = Ledger.open(settings, read_only=True)
+    with pytest.raises(DatabaseUnavailable) as raised:
+        checking.log.append('{"kind":"note","text":"never stored"}')
+    assert raised.value.condition == "read_only"
+    assert checking.verify().tree_size == 1
+    checking.close()
