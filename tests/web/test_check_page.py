@@ -129,7 +129,7 @@ def test_the_answer_page_lists_plain_sentences_citations_and_what_would_change_t
     )
     assert "EO 152 P1" in page
     assert ("What would change this" if lang == "en" else "Qué cambiaría esto") in page
-    assert f'href="/?lang={lang}&amp;s=' in page, "change your answers"
+    assert f'href="/all?lang={lang}&amp;s=' in page, "change your answers"
     assert f"/decision?lang={lang}&amp;s=" in page, "the permalink"
 
 
