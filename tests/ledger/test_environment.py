@@ -19,7 +19,7 @@ import pytest
 
 from eo152.cli._texts import WORDS
 from eo152.cli.ledger import ENVIRONMENT_STATUS
-from eo152.ledger import CONDITIONS, _files
+from eo152.ledger import CONDITIONS, _files, condition_of
 
 from .conftest import Eo152
 
@@ -158,3 +158,31 @@ def test_a_read_only_file_system(
 
 def test_every_condition_has_words_in_every_language() -> None:
     assert {f"condition_{condition}" for condition in CONDITIONS} <= WORDS.keys()
+
+
+class _PostgresError(Exception):
+    def __init__(self, sqlstate: str) -> None:
+        super().__init__("injected")
+        self.sqlstate = sqlstate
+
+
+@pytest.mark.parametrize(
+    ("error", "condition"),
+    [
+        (OSError(errno.ENOSPC, "No space left on device"), "disk_full"),
+        (OSError(errno.EDQUOT, "Disk quota exceeded"), "disk_full"),
+        (PermissionError(errno.EACCES, "Permission denied"), "permission"),
+        (OSError(errno.EROFS, "Read-only file system"), "read_only"),
+        (sqlite3.OperationalError("database or disk is full"), "disk_full"),
+        (sqlite3.OperationalError("database is locked"), "locked"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "read_only"),
+        (_PostgresError("53100"), "disk_full"),
+        (_PostgresError("55P03"), "locked"),
+        (_PostgresError("42501"), "permission"),
+        (_PostgresError("25006"), "read_only"),
+        (OSError(errno.ENOENT, "No such file or directory"), None),
+        (sqlite3.OperationalError("no such table: ledger_node"), None),
+    ],
+)
+def test_the_condition_of_an_error(error: Exception, condition: str | None) -> None:
+    assert condition_of(error) == condition

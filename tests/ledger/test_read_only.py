@@ -152,3 +152,17 @@ def test_a_ledger_opened_for_checking_cannot_write(
     assert raised.value.condition == "read_only"
     assert checking.verify().tree_size == 1
     checking.close()
+
+
+def test_a_read_only_bundle_is_checked_by_an_unprivileged_user(
+    eo152_with: type[Eo152], shared_tmp: Path
+) -> None:
+    env = _make_data_folder(eo152_with, shared_tmp / "live")
+    bundle = shared_tmp / "live" / "bundle"
+    assert eo152_with(env)("ledger", "export", bundle, "--with-files")[0] == 0
+    _read_only_copy(bundle, shared_tmp / "copy")
+    before = _listing(shared_tmp / "copy")
+    result = _run(env, "ledger", "verify", "--bundle", str(shared_tmp / "copy"), "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["tree_size"] == 3
+    assert _listing(shared_tmp / "copy") == before
