@@ -160,8 +160,6 @@ PENDING = frozenset(
         "eo152/policies/denver-mask-id-ordinance-2026/rules.yaml",
         "eo152/policies/us-8-usc-1373/rules.yaml",
         "eo152/policies/us-const-fourth-amendment/rules.yaml",
-        "eo152/policies/us-federal-limits/rules.yaml",
-        "eo152/policies/us-federal-limits/questions.yaml",
         "eo152/contract/vocabulary.yaml",
         "eo152/web/texts.yaml",
         "eo152/cli/texts.yaml",
