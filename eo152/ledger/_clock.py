@@ -30,9 +30,10 @@ def entry_time(entry: str) -> datetime | None:
     """When an entry says it was made (its ``at``), or None if it says nothing readable."""
     try:
         at = json.loads(entry).get("at")
-        return datetime.fromisoformat(at) if isinstance(at, str) else None
+        when = datetime.fromisoformat(at) if isinstance(at, str) else None
     except (ValueError, AttributeError):  # not JSON, not an object, not an ISO time
         return None
+    return when if when is not None and when.tzinfo is not None else None
 
 
 def check_clock(at: str, latest: datetime | None, confirmed: bool) -> None:

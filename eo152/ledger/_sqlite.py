@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from ._errors import DatabaseUnavailable
+from ._errors import DatabaseUnavailable, LedgerNotInitialized
 from ._files import make_private
 from ._sql import SQLStore
 
@@ -164,7 +164,7 @@ def _create_owner_only(path: Path) -> None:
 
 def _open_read_only(path: Path) -> sqlite3.Connection:
     if not path.is_file():
-        raise sqlite3.OperationalError(f"unable to open database file {path}: it does not exist")
+        raise LedgerNotInitialized(f"no database at {path}: run `eo152 init` first")
     # Immutable only when no write-ahead file exists: then nothing is changing the database.
     immutable = "" if Path(f"{path}-wal").exists() else "&immutable=1"
     uri = f"file:{quote(str(path.absolute()))}?mode=ro{immutable}"

@@ -166,3 +166,16 @@ def test_a_read_only_bundle_is_checked_by_an_unprivileged_user(
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["tree_size"] == 3
     assert _listing(shared_tmp / "copy") == before
+
+
+def test_checking_a_database_that_is_not_there_creates_none(
+    eo152_with: type[Eo152], env: dict[str, str], tmp_path: Path
+) -> None:
+    missing = tmp_path / "elsewhere" / "eo152.sqlite3"
+    eo152 = eo152_with({**env, "DATABASE_URL": f"sqlite:///{missing}"})
+    assert eo152("init")[0] == 0  # the key and the evidence folder; then the database moves
+    missing.unlink()
+    code, _, err = eo152("ledger", "verify")
+    assert code == 2
+    assert "run `eo152 init` first" in err
+    assert not missing.exists()
