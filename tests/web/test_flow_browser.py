@@ -95,8 +95,9 @@ def test_the_shooting_task_reaches_its_answer_in_five_taps(
 def test_a_resident_reaches_their_page_and_it_passes_axe(page: Page, site: str, lang: str) -> None:
     page.goto(f"{site}/?lang={lang}")
     shoot(page, f"flow-start-{lang}")
-    page.locator('label[for="who-resident"]').tap()
     link = page.get_by_role("link", name=TEXTS[lang]["flow_resident_link"])
+    expect(link).to_be_hidden()  # until the choice is made
+    page.locator('label[for="who-resident"]').tap()
     expect(link).to_be_visible()  # revealed under the choice
     link.tap()
     expect(page.locator("h1")).to_have_text(TEXTS[lang]["resident_title"])
@@ -158,3 +159,12 @@ def test_every_page_of_the_guide_passes_axe_and_fits_a_phone(
     assert_fits_the_screen(page)
     expect(page.get_by_text(TEXTS[lang]["eo_sentence"])).to_be_visible()
     shoot(page, f"flow-{name}-{lang}")
+
+
+def test_without_javascript_a_resident_still_finds_their_page(browser: Browser, site: str) -> None:
+    context = browser.new_context(viewport=PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(f"{site}/?lang=es")
+    page.get_by_role("link", name=TEXTS["es"]["flow_resident_link"]).click()
+    expect(page.locator("h1")).to_have_text(TEXTS["es"]["resident_title"])
+    context.close()

@@ -26,12 +26,17 @@ document.addEventListener("click", function (event) {
   var first = target.querySelector("button, a");
   if (first && control.tagName === "BUTTON") first.focus();
 });
-// A radio that reveals (the resident's link) hides it again when another is chosen.
-document.addEventListener("change", function (event) {
-  var radio = event.target;
-  if (radio.type !== "radio") return;
-  document.querySelectorAll('input[name="' + radio.name + '"][data-reveals]').forEach(function (input) {
+// A radio that reveals (the resident's link) shows it only while it is chosen; without
+// this script the link is always there.
+function showChosen(name) {
+  document.querySelectorAll('input[name="' + name + '"][data-reveals]').forEach(function (input) {
     var target = document.getElementById(input.getAttribute("data-reveals"));
     if (target) target.hidden = !input.checked;
   });
+}
+document.addEventListener("change", function (event) {
+  if (event.target.type === "radio") showChosen(event.target.name);
+});
+document.querySelectorAll('input[type="radio"][data-reveals]').forEach(function (input) {
+  showChosen(input.name);
 });
