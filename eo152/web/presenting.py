@@ -75,6 +75,7 @@ class Answer:
     verdict: tuple[str, ...]  # the heading's sentences
     undecided: bool
     role: str  # the reader in words; empty for everyone's duties
+    verdict_duty: DutyView | None  # the duty the verdict states
     verdict_broken: bool  # the verdict's rule is one the facts say has been broken
     broken: tuple[DutyView, ...]  # the other rules broken
     must: tuple[DutyView, ...]
@@ -97,7 +98,8 @@ class Answer:
     @property
     def explained(self) -> tuple[DutyView, ...]:
         """The duties "Why and the law" explains: every one shown above it."""
-        shown = (*self.broken, *self.must, *self.must_not, *self.may, *self.depends)
+        verdict = (self.verdict_duty,) if self.verdict_duty is not None else ()
+        shown = (*verdict, *self.broken, *self.must, *self.must_not, *self.may, *self.depends)
         return tuple(dict.fromkeys(shown))
 
 
@@ -149,6 +151,7 @@ def present(
         verdict=page.verdict(chosen, settling),
         undecided=chosen is not None and chosen.outcome == "indeterminate",
         role=label(role, lang) if role else "",
+        verdict_duty=views[id(chosen)] if chosen is not None else None,
         verdict_broken=chosen is not None and chosen.violation is True,
         broken=of([d for d in decision.duties if d.violation is True and d is not chosen]),
         must=of([d for d in mine if d.outcome == "required"]),

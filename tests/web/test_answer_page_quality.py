@@ -29,6 +29,7 @@ from eo152.contract.actions import ACTIONS
 from eo152.contract.people import PEOPLE
 from eo152.contract.vocabulary import PHRASES, label
 from eo152.web.permalink import pack
+from eo152.web.texts import TEXTS
 
 from ..conftest import SHARED
 
@@ -183,8 +184,12 @@ CASES = [(index, role) for index in range(len(SCENARIOS)) for role in ROLES]
 def test_every_card_title_is_a_sentence_with_its_actor_and_polarity(
     index: int, role: str, lang: str
 ):
-    titles = [text for text, around in _page(index, role, lang) if around & TITLES]
+    page = _page(index, role, lang)
+    titles = [text for text, around in page if around & TITLES]
     assert titles, "the page names its duties"
+    verdict = next(text for text, around in page if "verdict__sentence" in around)
+    if verdict != TEXTS[lang]["decision_no_duties"]:
+        titles.append(verdict)
     sentence = _title_pattern(lang)
     assert [t for t in titles if not sentence.match(t)] == []
 

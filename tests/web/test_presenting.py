@@ -45,6 +45,8 @@ def test_staging_on_city_land_with_an_administrative_warrant_is_refused_in_the_h
         "An ICE administrative warrant (I-200, I-205) is not enough.",
     )
     assert answer.verdict_broken, "the agents are staging: the facts say the ban is broken"
+    assert answer.explained[0] == answer.verdict_duty, "Why and the law explains it first"
+    assert answer.verdict_duty is not None and "EO 152 P1" in answer.verdict_duty.cites
     assert not answer.undecided
 
 
