@@ -14,7 +14,6 @@ owns the place and what kind it is: all a decision reads from an address.
 from __future__ import annotations
 
 import base64
-import binascii
 import json
 from dataclasses import replace
 from typing import Any
@@ -42,10 +41,10 @@ def unpack(packed: str) -> dict[str, Any]:
         raise DamagedLink("the link is too long")
     try:
         situation = parse_json(base64.urlsafe_b64decode(packed + "=" * (-len(packed) % 4)))
-    except binascii.Error as error:
-        raise DamagedLink(str(error)) from error
     except InvalidSituation as error:  # not JSON: the same words as the API's and the CLI's
         raise DamagedLink("; ".join(e.message for e in error.errors)) from error
+    except ValueError as error:  # binascii.Error, or a character that is not ASCII
+        raise DamagedLink(str(error)) from error
     if not isinstance(situation, dict):
         raise DamagedLink("the link does not hold one situation")
     return situation

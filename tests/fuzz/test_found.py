@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from django.test import Client
 
 from eo152 import places
 from eo152.config import Settings
@@ -88,3 +89,12 @@ def test_a_bundle_whose_heads_file_is_not_utf8_is_refused_as_a_bad_document(
     heads.write_bytes(b"\xfb" + heads.read_bytes()[1:])
     with pytest.raises(BadDocument, match=r"line 1 of .*heads\.jsonl is not a tree head"):
         verify_bundle(tmp_path / "bundle", key)
+
+
+def test_a_shared_link_with_a_character_that_is_not_ascii_gets_a_400_page(
+    collected_static: None,
+) -> None:
+    # base64 refuses such a character with a ValueError the page did not expect: a 500.
+    response = Client(raise_request_exception=False).get("/decision", {"s": "\x80"})
+    assert response.status_code == 400
+    assert response["Content-Type"].startswith("text/html")

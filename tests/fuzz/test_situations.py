@@ -4,10 +4,12 @@ another exception; ``eo152 decide`` exits 0 or 2, never 1 ("internal error")."""
 
 from __future__ import annotations
 
+import base64
 import json
 from pathlib import Path
 from typing import Any
 
+from django.test import Client
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -15,6 +17,7 @@ from typer.testing import CliRunner
 from eo152.cli import app
 from eo152.rules import InvalidSituation
 from eo152.services.decisions import MAX_NESTING, decide_all, parse_json
+from eo152.web.permalink import pack
 from tests.conftest import SHARED
 
 from .budget import examples
@@ -88,16 +91,41 @@ def test_a_scenario_changed_in_one_place_is_decided_or_refused(situation: Any) -
 
 @settings(max_examples=examples(40))
 @given(
-    st.one_of(
+    body=st.one_of(
         st.sampled_from(SITUATION_TEXTS).flatmap(damaged),
         mutated(SITUATIONS).map(lambda s: json.dumps(s, ensure_ascii=False).encode()),
         DEEP,
         HUGE_NUMBERS,
-    )
+    ),
+    output=st.sampled_from([["--json"], [], ["--lang", "es"]]),
 )
-def test_the_cli_exits_0_or_2_on_any_body_never_internal_error(body: bytes) -> None:
-    result = CliRunner().invoke(app, ["decide", "--json", "-"], input=body)
+def test_the_cli_exits_0_or_2_on_any_body_never_internal_error(
+    body: bytes, output: list[str]
+) -> None:
+    result = CliRunner().invoke(app, ["decide", *output, "-"], input=body)
     assert isinstance(result.exception, SystemExit | None), repr(result.exception)
     assert result.exit_code in (0, 2), result.stderr
     if result.exit_code == 2:
         assert "the situation is not valid" in result.stderr, result.stderr
+
+
+#: What a shared link's ``s`` may hold: a situation packed as the page packs it (changed in one
+#: place first), or any text; and any ``role``.
+PACKED = st.one_of(
+    mutated(SITUATIONS).map(lambda s: pack(s) if isinstance(s, dict) else json.dumps(s)),
+    mutated(SITUATIONS).map(
+        lambda s: base64.urlsafe_b64encode(json.dumps(s).encode()).decode().rstrip("=")
+    ),
+    st.text(max_size=60),
+)
+
+
+@settings(max_examples=examples(40))
+@given(packed=PACKED, role=st.none() | st.text(max_size=12))
+def test_a_shared_link_holding_anything_opens_or_gets_a_4xx_page(
+    collected_static: None, packed: str, role: str | None
+) -> None:
+    query = {"s": packed} if role is None else {"s": packed, "role": role}
+    response = Client(raise_request_exception=False).get("/decision", query)
+    assert response.status_code in (200, 400, 422), (response.status_code, query)
+    assert response["Content-Type"].startswith("text/html")
