@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import IO
 
 import typer
 from rich.markup import escape
 from rich.panel import Panel
 
+from ..contract import MAX_INPUT_BYTES
 from ..contract.vocabulary import LANGUAGES, label
-from ..rules import Decision, Duty, InvalidSituation, OpenQuestion, PolicyError
+from ..rules import Decision, Duty, InvalidSituation, OpenQuestion, PolicyError, jsontext
+from ..services.batch_stream import StreamedBatch
 from ..services.decisions import (
+    PlacesUnavailable,
     decide_all,
     engine_for,
     if_lines,
@@ -21,7 +26,7 @@ from ..services.decisions import (
     to_json,
 )
 from ._options import JsonOption
-from ._output import console, fail
+from ._output import console, error_console, fail
 from ._texts import word
 
 _STYLE = {
@@ -46,13 +51,19 @@ def decide(
     """Decide what the law in force says each actor must, may or must not do in a situation."""
     if lang not in LANGUAGES:
         fail(f"--lang must be one of {', '.join(LANGUAGES)}, not {lang!r}")
-    data = _read(file)
+    with _opened(file) as source:
+        head = _read(source, file, MAX_INPUT_BYTES + 1)
+        if len(head) > MAX_INPUT_BYTES:
+            _decide_streamed(StreamedBatch(head, source, readings), json_out, lang, readings)
+            return
     try:
-        result = decide_all(parse_json(data), readings)
+        result = decide_all(parse_json(head), readings)
     except InvalidSituation as invalid:
         fail("the situation is not valid:\n" + "\n".join(f"  {e}" for e in invalid.errors))
     except PolicyError as error:
         fail(f"cannot load the readings or the policy:\n{error}")
+    except PlacesUnavailable as error:
+        fail(_places_unavailable(error), status=1)
     if json_out:
         sys.stdout.write(to_json(result, indent=2).decode() + "\n")
         return
@@ -60,12 +71,61 @@ def decide(
         _show(decision, lang, readings)
 
 
-def _read(file: str) -> bytes:
+def _decide_streamed(
+    batch: StreamedBatch, json_out: bool, lang: str, readings: Path | None
+) -> None:
+    """A batch over 1 MB: every bad item named, as found, before anything is decided; then
+    the decisions written one at a time (CONTRACT.md: the CLI reads any size as a stream)."""
+    with batch:
+        try:
+            bad = 0
+            for error in batch.errors():
+                if not bad:
+                    error_console.print("[bold red]eo152:[/] the situation is not valid:")
+                error_console.print(f"  {error}", markup=False, highlight=False)
+                bad += 1
+            if bad:
+                raise SystemExit(2)
+            decisions = batch.decisions()
+            if json_out:
+                parts = (decision.json_parts(2) for decision in decisions)
+                for piece in jsontext.array_stream(parts, 2):
+                    sys.stdout.buffer.write(piece)
+                sys.stdout.buffer.write(b"\n")
+                return
+            for decision in decisions:
+                _show(decision, lang, readings)
+        except InvalidSituation as invalid:  # the array itself is broken
+            fail("the situation is not valid:\n" + "\n".join(f"  {e}" for e in invalid.errors))
+        except PolicyError as error:
+            fail(f"cannot load the readings or the policy:\n{error}")
+        except PlacesUnavailable as error:
+            fail(_places_unavailable(error), status=1)
+
+
+def _places_unavailable(error: PlacesUnavailable) -> str:
+    return (
+        f"the places layers cannot be read ({error}), so a point or an address cannot be "
+        "placed: import them again (eo152 places import), or give location.ownership and kind"
+    )
+
+
+@contextlib.contextmanager
+def _opened(file: str) -> Iterator[IO[bytes]]:
     if file == "-":
-        return sys.stdin.buffer.read()
-    path = Path(file)
+        yield sys.stdin.buffer
+        return
     try:
-        return path.read_bytes()
+        opened = Path(file).open("rb")  # noqa: SIM115 (closed below; an error opening it is ours to word)
+    except OSError as error:
+        fail(f"cannot read {file}: {error.strerror or error}")
+    with opened:
+        yield opened
+
+
+def _read(source: IO[bytes], file: str, size: int) -> bytes:
+    try:
+        return source.read(size)
     except OSError as error:
         fail(f"cannot read {file}: {error.strerror or error}")
 

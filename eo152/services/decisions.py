@@ -181,9 +181,9 @@ def decide_all(
     """
     engine = engine_for(readings_path)
     if isinstance(payload, list):
-        return [_decide(engine, item) for item in _located_batch(payload, max_errors)]
+        return [decide_located(engine, item) for item in _located_batch(payload, max_errors)]
     _validate(payload, max_errors)
-    return _decide(engine, _locate(payload, None))
+    return decide_located(engine, locate(payload, None))
 
 
 def decide_batch_json(
@@ -201,7 +201,7 @@ def decide_batch_json(
     """
     engine = engine_for(readings_path)
     located = _located_batch(payload, max_errors)
-    parts = (_decide(engine, item).json_parts(indent) for item in located)
+    parts = (decide_located(engine, item).json_parts(indent) for item in located)
     return _in_chunks(jsontext.array_stream(parts, indent))
 
 
@@ -229,17 +229,17 @@ def _validate(payload: Any, max_errors: int | None, prefix: str = "") -> None:
         raise InvalidSituation(errors)
 
 
-def _located_batch(payload: list[Any], max_errors: int | None) -> list[_Located]:
+def _located_batch(payload: list[Any], max_errors: int | None) -> list[Located]:
     errors = FieldErrors(max_errors)
     for index, item in enumerate(payload):
         collect_errors(item, errors, f"[{index}]")
     if errors or errors.not_listed:
         raise InvalidSituation(errors)
-    return [_locate(item, index) for index, item in enumerate(payload)]
+    return [locate(item, index) for index, item in enumerate(payload)]
 
 
 @dataclass(frozen=True)
-class _Located:
+class Located:
     """A valid situation, with the location the places registry filled in (if it did)."""
 
     situation: dict[str, Any]
@@ -247,14 +247,14 @@ class _Located:
     place: Any = None
 
 
-def _locate(situation: dict[str, Any], index: int | None) -> _Located:
+def locate(situation: dict[str, Any], index: int | None) -> Located:
     """Ask the places registry where the situation gives only a point or an address."""
     location = situation.get("location") or {}
     located = location.get("address") or (
         location.get("lat") is not None and location.get("lon") is not None
     )
     if not located or (location.get("ownership") is not None and location.get("kind") is not None):
-        return _Located(situation)
+        return Located(situation)
     from ..places import InvalidCoordinates, Registry, StoreError  # numpy, shapely: when needed
 
     try:
@@ -264,11 +264,12 @@ def _locate(situation: dict[str, Any], index: int | None) -> _Located:
         raise InvalidSituation([FieldError(f"{prefix}location.lat", str(error))]) from None
     except StoreError as error:
         raise PlacesUnavailable(str(error)) from error
-    return _Located(situation, {**situation, "location": fill.location}, fill.place)
+    return Located(situation, {**situation, "location": fill.location}, fill.place)
 
 
-def _decide(engine: Engine, located: _Located) -> Decision:
-    """The decision's hash is of the situation as given; ``place`` says which place matched."""
+def decide_located(engine: Engine, located: Located) -> Decision:
+    """Decide a located situation: the decision's hash is of the situation as given, and
+    ``place`` says which place matched."""
     if located.filled is None:
         return engine.decide(located.situation, validated=True)
     decision = engine.decide(located.filled, validated=True)

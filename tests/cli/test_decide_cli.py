@@ -153,9 +153,9 @@ def test_bad_input_exits_2_naming_the_field_without_a_traceback(body: str, expec
     assert "Traceback" not in run.stderr and run.stdout == ""
 
 
-def test_input_over_one_megabyte_exits_2() -> None:
+def test_one_situation_over_one_megabyte_exits_2_only_a_batch_may_be_larger() -> None:
     run = eo152("decide", "-", stdin='{"id": "' + "x" * (1024 * 1024) + '"}')
-    assert run.returncode == 2 and "larger than 1 MB" in run.stderr
+    assert run.returncode == 2 and "larger than 1 MB: only a batch" in run.stderr
 
 
 def test_a_missing_file_exits_2_with_a_message() -> None:
