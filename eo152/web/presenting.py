@@ -6,8 +6,8 @@ vocabulary's words on the contract's codes:
 
 - the **verdict**, a sentence or two from the most urgent engaged duty: one broken first,
   then a firm duty the situation's own facts decided (not only who the agents are and what
-  they do), then one that is not settled, naming the fact it turns on; the reader's own
-  actors first within each of these;
+  they do), then one of the order's that is not settled, naming the fact it turns on, or
+  one of the order's rules that fell away (see ``_verdict``);
 - what has been broken (``violation``), what the reader must do, must not do and may do,
   what depends on what ("If ..." lines), and the three facts that would settle the most;
 - what fell away (``not_applicable`` whose subject the situation raised), other actors'
@@ -137,7 +137,12 @@ def present(
     # the police's duties before what settles the records clerk's.
     settling_mine = _settling(mine)
     find_out = sorted(settling, key=lambda f: (-settling_mine[f], -settling[f]))[:3]
-    chosen = _verdict_duty(engaged, page)
+    fallen = [
+        (ruled, rule)
+        for ruled, rule in sorted(ruled_out, key=lambda pair: page.order(pair[1]))
+        if _fell_away(decision.duty(rule.actor, rule.action))
+    ]
+    chosen, fell = _verdict(engaged, fallen, page)
     depends = [d for d in mine if d.outcome == "indeterminate"]
     if chosen is not None and chosen.outcome == "indeterminate" and chosen not in depends:
         depends.insert(0, chosen)
@@ -148,7 +153,7 @@ def present(
 
     as_of = decision.as_of
     return Answer(
-        verdict=page.verdict(chosen, settling),
+        verdict=page.ruled_out(*fell) if fell else page.verdict(chosen, settling),
         undecided=chosen is not None and chosen.outcome == "indeterminate",
         role=label(role, lang) if role else "",
         verdict_duty=views[id(chosen)] if chosen is not None else None,
@@ -166,13 +171,7 @@ def present(
             )
             for fact in find_out
         ),
-        not_applicable=tuple(
-            dict.fromkeys(
-                page.ruled_out(ruled, rule)
-                for ruled, rule in sorted(ruled_out, key=lambda pair: page.order(pair[1]))
-                if _fell_away(decision.duty(rule.actor, rule.action))
-            )
-        ),
+        not_applicable=tuple(dict.fromkeys(" ".join(page.ruled_out(*pair)) for pair in fallen)),
         others=of([d for d in engaged if id(d) not in shown]) if actors else (),
         folded=of([d for d in decision.duties if not d.engaged and page.mine(d)]),
         told=_told(decision, lang, packed),
@@ -199,7 +198,10 @@ class _Page:
         self.outcomes = {rule.id: rule.outcome for rule in policy.rules}
 
     def mine(self, duty: Duty) -> bool:
-        return not self.actors or duty.actor in self.actors
+        return self.mine_actor(duty.actor)
+
+    def mine_actor(self, actor: str) -> bool:
+        return not self.actors or actor in self.actors
 
     def order(self, rule: Rule) -> tuple[bool, int]:
         """The reader's actors first, then the most urgent (``contract.actions.URGENCY``)."""
@@ -297,17 +299,17 @@ class _Page:
                 return (phrase(key, self.lang, what=what),)
         return ()
 
-    def ruled_out(self, ruled: NotApplicable, rule: Rule) -> str:
-        """ "Federal agents must not use City property ... This does not apply here. Who owns
-        or controls the place: private." """
-        reasons = " ".join(
+    def ruled_out(self, ruled: NotApplicable, rule: Rule) -> tuple[str, ...]:
+        """ "The rule that federal agents must not use City property ... does not apply here.",
+        then the facts that rule it out ("Who owns or controls the place: private.")."""
+        reasons = (
             _full_stop(reason(part, self.lang, self.lexicon).text)
             for sentence in ruled.because
             for part in sentence.split("; ")
         )
         title = self.title(rule.actor, rule.action, rule.outcome, (rule.id,))
         said = _mid_sentence(title.removesuffix("."))
-        return f"{phrase('does_not_apply_here', self.lang, rule=said)} {reasons}"
+        return (phrase("does_not_apply_here", self.lang, rule=said), *dict.fromkeys(reasons))
 
     def conflict(
         self,
@@ -332,22 +334,38 @@ class _Page:
         )
 
 
-def _verdict_duty(engaged: Sequence[Duty], page: _Page) -> Duty | None:
-    """The duty the heading states: see the module's docstring. ``min`` keeps the engine's
-    order (most urgent first) among equals."""
+#: The instrument this guide is about: its own rules are the main ones (``_verdict``).
+MAIN_INSTRUMENT = "denver-eo-152"
 
-    def rank(duty: Duty) -> tuple[int, bool]:
+
+def _verdict(
+    engaged: Sequence[Duty], fallen: Sequence[tuple[NotApplicable, Rule]], page: _Page
+) -> tuple[Duty | None, tuple[NotApplicable, Rule] | None]:
+    """What the heading states: a duty, or a main rule that fell away.
+
+    In this order, the reader's actors first within each, then the most urgent: a duty the
+    facts say has been broken; a firm duty this scene's facts decided; an undecided duty of
+    the order's own rules; one of the order's rules that a given fact ruled out, no other
+    rule speaking to its pair ("the staging ban does not apply here"); any other undecided
+    duty; any other firm duty. ``min`` keeps the engine's order among equals.
+    """
+    ranked: list[tuple[int, bool, int, Duty | None, tuple[NotApplicable, Rule] | None]] = []
+    for position, duty in enumerate(engaged):
+        main = any(rule.startswith(f"{MAIN_INSTRUMENT}/") for rule in duty.rules)
         if duty.violation is True:
             tier = 0
-        elif duty.outcome != "indeterminate" and _decided_here(duty):
-            tier = 1
-        elif duty.outcome == "indeterminate":
-            tier = 2
+        elif duty.outcome != "indeterminate":
+            tier = 1 if _decided_here(duty) else 5
         else:
-            tier = 3
-        return tier, not page.mine(duty)
-
-    return min(engaged, key=rank, default=None)
+            tier = 2 if main else 4
+        ranked.append((tier, not page.mine(duty), position, duty, None))
+    for position, (ruled, rule) in enumerate(fallen):
+        if rule.instrument == MAIN_INSTRUMENT:
+            ranked.append((3, not page.mine_actor(rule.actor), position, None, (ruled, rule)))
+    if not ranked:
+        return None, None
+    best = min(ranked, key=lambda item: item[:3])
+    return best[3], best[4]
 
 
 def _decided_here(duty: Duty) -> bool:

@@ -187,11 +187,21 @@ def test_every_card_title_is_a_sentence_with_its_actor_and_polarity(
     page = _page(index, role, lang)
     titles = [text for text, around in page if around & TITLES]
     assert titles, "the page names its duties"
+    # The heading's first sentence and each rule that fell away name a duty too.
     verdict = next(text for text, around in page if "verdict__sentence" in around)
-    if verdict != TEXTS[lang]["decision_no_duties"]:
-        titles.append(verdict)
+    fell = [text for text, around in page if "not-applicable" in around]
+    for text in (verdict, *fell):
+        if text != TEXTS[lang]["decision_no_duties"]:
+            titles.append(_named_rule(text, lang) or text)
     sentence = _title_pattern(lang)
     assert [t for t in titles if not sentence.match(t)] == []
+
+
+def _named_rule(text: str, lang: str) -> str:
+    """The title inside "The rule that <title> does not apply here. ...", as a title."""
+    head, _, tail = PHRASES["does_not_apply_here"][lang].partition("{rule}")
+    found = re.match(re.escape(head) + "(.+?)" + re.escape(tail), text)
+    return f"{found[1][:1].upper()}{found[1][1:]}." if found else ""
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
@@ -226,6 +236,9 @@ def test_the_checks_catch_what_they_look_for():
     assert _title_pattern("es").match(
         "No está claro si la policía y los ayudantes del sheriff pueden detener a un agente federal."
     )
+    assert _named_rule(
+        "The rule that police must de-escalate does not apply here. X: y.", "en"
+    ) == ("Police must de-escalate.")
     assert RAW_PATH.search("authority.kind = administrative_warrant")
     assert RAW_PATH.search("Because city_owned")
     assert not RAW_PATH.search("Who owns or controls the place: owned by the City")

@@ -132,13 +132,20 @@ def test_a_situation_the_law_does_not_reach_says_so():
     assert answer.told == ()
 
 
-def test_a_rule_that_fell_away_is_said_in_words():
-    answer = _answer(_staging({"kind": "none"}, ownership="private", kind="business"))
-    assert (
-        "The rule that federal agents must not use City property as a staging area, processing "
-        "location or operations base does not apply here. Who owns or controls the place: "
-        "private." in answer.not_applicable
+def test_the_staging_ban_falling_away_on_private_land_is_the_verdict_in_words():
+    answer = _answer(
+        _staging({"kind": "none"}, ownership="private", kind="business"), role="sergeant"
     )
+    said = (
+        "The rule that federal agents must not use City property as a staging area, processing "
+        "location or operations base does not apply here.",
+        "Who owns or controls the place: private.",
+    )
+    assert answer.verdict == said
+    assert " ".join(said) in answer.not_applicable
+    assert answer.verdict_duty is None and not answer.undecided
+    spanish = _answer(_staging({"kind": "none"}, ownership="private", kind="business"), "es")
+    assert spanish.verdict[0].startswith("La regla de que los agentes federales no deben usar")
 
 
 def test_every_title_is_a_sentence_with_its_actor_and_its_polarity():
