@@ -12,6 +12,7 @@ from eo152.rules import decide
 from eo152.web.flow import SCENARIOS, TILES, WHO, read_progress
 from eo152.web.flow_answers import DONT_KNOW, QUESTIONS
 from eo152.web.permalink import unpack
+from eo152.web.texts import TEXTS
 
 
 def _walk(
@@ -196,3 +197,10 @@ def test_check_your_answers_has_a_change_link_for_each_answer() -> None:
     assert "Revise sus respuestas" in page
     assert page.count(">Cambiar<") == 3
     assert "/guide/staging/paper?lang=es&amp;who=sergeant&amp;place=library&amp;paper=judge" in page
+
+
+def test_every_question_of_the_guide_is_a_question_in_both_languages() -> None:
+    for step in QUESTIONS:
+        english, spanish = TEXTS["en"][f"flow_q_{step}"], TEXTS["es"][f"flow_q_{step}"]
+        assert english.endswith("?"), english
+        assert spanish.startswith("¿") and spanish.endswith("?"), spanish
