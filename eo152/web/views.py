@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import Any
 
@@ -12,7 +13,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from ..contract import validate
 from ..rules import Decision, InvalidSituation
-from ..services.decisions import decide_all, engine_for, raised_not_applicable
+from ..services.decisions import (
+    PlacesUnavailable,
+    decide_all,
+    engine_for,
+    raised_not_applicable,
+)
 from .answers import UnreadableAnswers, answers_from_situation, situation_from_answers
 from .errors import error_page
 from .language import language_of, url_with
@@ -22,6 +28,7 @@ from .questions import FormValues, Group, Question, build_groups
 from .texts import TEXTS
 
 # Fields the form posts that are not facts.
+_log = logging.getLogger("eo152.web")
 _NOT_FACTS = {"csrfmiddlewaretoken", "lang", "switch_lang"}
 _ITEM_INDEX = re.compile(r"\[\d+\]")
 
@@ -62,6 +69,10 @@ def decision(request: HttpRequest) -> HttpResponse:
         # What is wrong, in the engine's words (English, as the API's), after the sentence.
         text = f"{texts['error_unreadable_link']} ({error})"
         return error_page(request, 400, texts["error_400_title"], text)
+    except PlacesUnavailable as error:  # a point or an address, and the layers are damaged
+        _log.error("%s", error)
+        title, text = texts["places_unavailable_title"], texts["places_unavailable_text"]
+        return error_page(request, 503, title, text)
     ruled_out = raised_not_applicable(decided, settings.EO152_READINGS)
     policy = engine_for(settings.EO152_READINGS).policy
     kept = {"role": role} if role else {}
