@@ -43,6 +43,13 @@ class Taps:
         self.tap(TEXTS[self.lang][f"flow_a_{step}_{choice}"])
 
 
+def _screens_down(page: Page, name: str) -> float:
+    """How many phone screens down the page the bottom of the button ``name`` lies."""
+    button = page.get_by_role("button", name=name, exact=True)
+    bottom = button.evaluate("b => b.getBoundingClientRect().bottom + window.scrollY")
+    return float(bottom) / PHONE["height"]
+
+
 def _situation(page: Page) -> tuple[dict, str]:
     query = parse_qs(urlsplit(page.url).query)
     return unpack(query["s"][0]), query["role"][0]
@@ -55,7 +62,10 @@ def test_the_sergeants_staging_task_reaches_its_answer_in_five_taps(
     page.goto(f"{site}/?lang={lang}")
     taps = Taps(page, lang)
     taps.person("sergeant")
+    tile = TEXTS[lang]["flow_tile_staging"] + " " + TEXTS[lang]["flow_tile_staging_hint"]
+    assert _screens_down(page, tile) <= 2
     taps.tile("staging")
+    assert _screens_down(page, TEXTS[lang]["flow_a_place_city_lot"]) <= 1
     expect(page.locator("h1")).to_have_text(TEXTS[lang]["flow_q_place"])
     taps.answer("place", "city_lot")
     taps.answer("paper", "ice_form")
