@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from eo152.contract.vocabulary import label
+from eo152.web.flow import SCENARIOS, Progress
 from eo152.web.permalink import pack
 from eo152.web.texts import TEXTS
 
@@ -83,6 +84,26 @@ def test_the_verdict_and_the_first_must_do_are_on_the_first_phone_screen(
     assert_accessible(page)
     assert_fits_the_screen(page)
     shoot(page, f"answer-{name}-sergeant-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+@pytest.mark.parametrize(
+    ("scenario", "answers"),
+    [
+        ("staging", {"place": "city_lot", "paper": "ice_form"}),
+        ("force", {"force": "gun", "hurt": "badly"}),  # "Is it still going on?" not answered
+    ],
+)
+def test_the_guides_own_answers_put_the_verdict_and_a_must_do_on_the_first_screen(
+    page: Page, site: str, lang: str, scenario: str, answers: dict[str, str]
+) -> None:
+    """The answer the field guide's "See what the law says" opens, for a sergeant."""
+    progress = Progress(lang, "sergeant", SCENARIOS[scenario], answers)
+    page.goto(f"{site}{progress.decision_url()}")
+    _on_first_screen(page, "h1")
+    _on_first_screen(page, "#must-title + .duties .duty__title")
+    assert_accessible(page)
+    shoot(page, f"answer-guide-{scenario}-sergeant-{lang}")
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
