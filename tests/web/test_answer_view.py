@@ -54,3 +54,13 @@ def test_without_a_role_every_actor_is_the_readers() -> None:
     assert 'id="others-title"' not in page
     must_not = page.split('id="must-not-title"')[1].split("</section>")[0]
     assert "Las agencias de la Ciudad no deben permitir" in must_not
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_every_find_out_and_change_link_lands_on_its_question(lang: str) -> None:
+    page = _page(f"lang={lang}&role=city_employee")
+    links = re.findall(r'href="(/all\?[^"#]*)#([\w-]+)"', page)
+    assert len(links) > len(STAGING), "Find out and a Change link for each answer"
+    for address, anchor in links:
+        form = Client().get(address.replace("&amp;", "&")).content.decode()
+        assert f'id="{anchor}"' in form, anchor
