@@ -155,7 +155,8 @@ def present(
     return Answer(
         verdict=page.ruled_out(*fell) if fell else page.verdict(chosen, settling),
         undecided=chosen is not None and chosen.outcome == "indeterminate",
-        role=label(role, lang) if role else "",
+        # A resident is shown everyone's duties: the page is then for no one in particular.
+        role=label(role, lang) if actors else "",
         verdict_duty=views[id(chosen)] if chosen is not None else None,
         verdict_broken=chosen is not None and chosen.violation is True,
         broken=of([d for d in decision.duties if d.violation is True and d is not chosen]),

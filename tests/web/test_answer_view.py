@@ -64,3 +64,9 @@ def test_every_find_out_and_change_link_lands_on_its_question(lang: str) -> None
     for address, anchor in links:
         form = Client().get(address.replace("&amp;", "&")).content.decode()
         assert f'id="{anchor}"' in form, anchor
+
+
+def test_a_resident_is_shown_everyones_duties() -> None:
+    page = _page("lang=en&role=resident")
+    assert "For: everyone at the scene" in page
+    assert 'id="others-title"' not in page
