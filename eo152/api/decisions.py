@@ -11,6 +11,7 @@ cannot be read gets ``503``.
 from __future__ import annotations
 
 import logging
+import os
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -27,6 +28,7 @@ from ..services.decisions import (
     parse_json,
     to_json,
 )
+from .gate import LARGE_BATCH, held_while, try_enter
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .problems import field_problem, method_not_allowed, problem
 
@@ -64,12 +66,7 @@ def decisions(request: HttpRequest) -> HttpResponseBase:
         )
     try:
         if isinstance(payload, list):
-            # Written a decision at a time: a full batch is about 60 MB of JSON, and a worker
-            # must not hold it all (CONTRACT.md's batch limit bounds the time, this the memory).
-            chunks = decide_batch_json(
-                payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS
-            )
-            return StreamingHttpResponse(chunks, content_type="application/json")
+            return _batch(payload)
         decided = decide_all(payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS)
     except InvalidSituation as error:
         fields = [(field.path, field.message) for field in error.errors]
@@ -79,6 +76,32 @@ def decisions(request: HttpRequest) -> HttpResponseBase:
         detail = "The places layers cannot be read, so a point or an address cannot be placed."
         return problem(503, "Places unavailable", detail + " Give location.ownership and kind.")
     return HttpResponse(to_json(decided), content_type="application/json")
+
+
+def _batch(payload: list[object]) -> HttpResponseBase:
+    """A batch's answer, written a decision at a time: a full batch is about 60 MB of JSON
+    and a worker must not hold it all. A large batch waits for no one: see ``gate``."""
+    descriptor = None
+    if len(payload) > LARGE_BATCH:
+        descriptor = try_enter(settings.EO152_RUN_DIR)
+        if descriptor is None:
+            response = problem(
+                503,
+                "Busy with another large batch",
+                f"Another batch of more than {LARGE_BATCH} situations is being decided. "
+                f"Send again in a second, or in batches of at most {LARGE_BATCH}.",
+            )
+            response["Retry-After"] = "1"
+            return response
+    try:
+        chunks = decide_batch_json(payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS)
+    except BaseException:
+        if descriptor is not None:
+            os.close(descriptor)
+        raise
+    if descriptor is not None:
+        chunks = held_while(chunks, descriptor)
+    return StreamingHttpResponse(chunks, content_type="application/json")
 
 
 def _json_body(request: HttpRequest) -> object:

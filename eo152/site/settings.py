@@ -94,6 +94,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 STATIC_URL = "/static/"
 STATIC_ROOT = _eo152.data_dir / "static"
+#: The server's run folder (nginx's configuration, the Granian socket, the workers' locks).
+EO152_RUN_DIR = _eo152.data_dir / "run"
 NODE_MODULES = _node_modules
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",

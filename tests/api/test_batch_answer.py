@@ -8,15 +8,17 @@ import io
 import json
 import tracemalloc
 from pathlib import Path
+from typing import Any
 
 from django.test import Client, RequestFactory
 
 from eo152.api.decisions import decisions
+from eo152.api.gate import LARGE_BATCH
 from eo152.services.decisions import decide_all, to_json
 
 from .conftest import read_whole
 
-BATCH = [
+BATCH: list[dict[str, Any]] = [
     {"id": "empty"},
     {
         "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
@@ -27,21 +29,21 @@ BATCH = [
 ]
 
 
-def _post(body: bytes) -> object:
+def _post(body: bytes) -> Any:
     return Client().post("/api/v1/decisions", body, content_type="application/json")
 
 
 def test_a_batch_answer_is_streamed_with_the_bytes_of_the_whole_answer() -> None:
     response = _post(json.dumps(BATCH).encode())
-    assert response.streaming  # type: ignore[attr-defined]
+    assert response.streaming
     assert read_whole(response).content == to_json(decide_all(BATCH))
 
 
 def test_an_empty_batch_is_an_empty_array_and_one_situation_is_not_streamed() -> None:
     assert read_whole(_post(b"[]")).content == b"[]"
     single = _post(json.dumps(BATCH[1]).encode())
-    assert not single.streaming  # type: ignore[attr-defined]
-    assert single.content == to_json(decide_all(BATCH[1]))  # type: ignore[attr-defined]
+    assert not single.streaming
+    assert single.content == to_json(decide_all(BATCH[1]))
 
 
 def test_a_worker_never_holds_a_whole_batch_answer() -> None:
@@ -51,7 +53,7 @@ def test_a_worker_never_holds_a_whole_batch_answer() -> None:
     answer_size = 0
     tracemalloc.start()
     try:
-        for chunk in response.streaming_content:  # type: ignore[attr-defined]
+        for chunk in response.streaming_content:
             answer_size += len(chunk)
         _, peak = tracemalloc.get_traced_memory()
     finally:
@@ -71,7 +73,7 @@ def test_a_body_sent_in_chunks_is_read() -> None:
     request.META["wsgi.input"] = io.BytesIO(body)
     response = decisions(request)
     assert response.status_code == 200
-    assert response.content == to_json(decide_all(BATCH[1]))  # type: ignore[attr-defined]
+    assert response.content == to_json(decide_all(BATCH[1]))
 
 
 def test_a_point_while_the_places_layers_are_damaged_is_a_503_without_the_path(
@@ -84,8 +86,32 @@ def test_a_point_while_the_places_layers_are_damaged_is_a_503_without_the_path(
     for body in (point, [BATCH[0], point]):
         response = _post(json.dumps(body).encode())
         assert response.status_code == 503, body
-        problem = response.json()  # type: ignore[attr-defined]
+        problem = response.json()
         assert problem["title"] == "Places unavailable"
         assert str(store) not in problem["detail"]
     # A situation that says what the place is needs no layer, and is still decided.
     assert _post(json.dumps(BATCH[1]).encode()).status_code == 200
+
+
+def test_one_large_batch_at_a_time_the_next_is_told_to_send_again() -> None:
+    large = json.dumps([{}] * (LARGE_BATCH + 1)).encode()
+    first = _post(large)
+    assert first.status_code == 200
+    pieces = iter(first.streaming_content)
+    next(pieces)  # the first answer is being written: it holds the gate
+    second = _post(large)
+    assert second.status_code == 503
+    assert second["Retry-After"] == "1"
+    assert "Busy with another large batch" in second.json()["title"]
+    # A batch of at most LARGE_BATCH situations never waits.
+    assert _post(json.dumps([{}] * LARGE_BATCH).encode()).status_code == 200
+    first.close()  # the caller went away: the gate is released
+    assert read_whole(_post(large)).status_code == 200
+
+
+def test_the_gate_is_released_when_the_answer_is_read_and_when_the_batch_is_invalid() -> None:
+    large = [{}] * (LARGE_BATCH + 1)
+    assert read_whole(_post(json.dumps(large).encode())).status_code == 200
+    invalid = _post(json.dumps([*large, {"force": {"kind": "laser"}}]).encode())
+    assert invalid.status_code == 422
+    assert read_whole(_post(json.dumps(large).encode())).status_code == 200

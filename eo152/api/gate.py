@@ -1,0 +1,40 @@
+"""One large batch at a time across all the server's workers.
+
+A batch is allowed 1,000 situations, and deciding 1,000 takes a worker about a second:
+two clients looping on the largest batch kept every worker busy and cut everyone else's
+answers by over 90% (benchmarks/abuse.py). A batch of more than ``LARGE_BATCH`` situations
+must hold this gate, an advisory lock on a file of the run folder shared by the workers, for
+as long as its answer is written; while another holds it the caller is told to send again
+(503 with Retry-After), so the other workers stay free for everyone else. The lock goes
+with its file descriptor: a worker that dies releases it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+#: Batches up to this many situations never wait: a tenth of a second of a worker's time.
+LARGE_BATCH = 100
+
+
+def try_enter(run_dir: Path) -> int | None:
+    """The held gate's descriptor, or None when another large batch holds it."""
+    run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    descriptor = os.open(run_dir / "large-batch.lock", os.O_RDWR | os.O_CREAT, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def held_while(chunks: Iterator[bytes], descriptor: int) -> Iterator[bytes]:
+    """``chunks``, with the gate released when they are done or the caller stops reading."""
+    try:
+        yield from chunks
+    finally:
+        os.close(descriptor)  # closing the descriptor releases the lock
