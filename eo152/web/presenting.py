@@ -265,7 +265,7 @@ class _Page:
             result = (
                 phrase("does_not_apply", lang)
                 if then is None
-                else self.title(duty.actor, duty.action, then).removesuffix(".")
+                else _mid_sentence(self.title(duty.actor, duty.action, then).removesuffix("."))
             )
             lines.append(phrase("if_then", lang, condition=condition, then=result))
         return tuple(lines)
