@@ -206,25 +206,6 @@ def registered_file(entry: str) -> tuple[str, int] | None:
     return digest, size
 
 
-def derives(registration: str, entry: str) -> bool:
-    """Whether ``entry`` records the copy that ``registration`` registers as derived.
-
-    ``eo152 evidence derive`` appends the two at once; before every tree size had its own
-    signed head, that append signed one head for both.
-    """
-    try:
-        first, second = json.loads(registration), json.loads(entry)
-    except ValueError:  # JSONDecodeError is a ValueError
-        return False
-    return (
-        isinstance(first, dict)
-        and isinstance(second, dict)
-        and first.get("kind") == "evidence.registered"
-        and second.get("kind") == "custody.derived"
-        and first.get("sha256") == second.get("sha256")
-    )
-
-
 def exported_with_files(entry: str) -> bool | None:
     """Whether a ``ledger.exported`` entry says the files went too; None for any other text."""
     try:

@@ -5,8 +5,8 @@ rows on average). An append reads the right edge of the tree (at most log2(n) ha
 so appending is O(log n) and memory never grows with the log; a proof reads the
 O(log n) perfect subtrees it needs in one query. Every append signs a new tree head and
 keeps it, so later checks can show that every head ever issued belongs to today's tree.
-There is a signed head for every tree size (an append of several entries signs one per
-entry), so a head deleted from the middle shows as a gap.
+Each head's checkpoint names the size of the head before it, so a head deleted from the
+middle shows.
 """
 
 from __future__ import annotations
@@ -65,16 +65,16 @@ class MerkleLog:
         with self.store.appending() as size:
             frontier = merkle.Frontier(size, self._hashes(merkle.Frontier.nodes_for(size)))
             completed: dict[merkle.Node, bytes] = {}
-            heads = []
             for entry in entries:
                 completed.update(frontier.push(merkle.leaf_hash(entry.encode())))
-                root = frontier.root()
-                heads.append(
-                    TreeHead(frontier.size, root, sign_checkpoint(self.signer, frontier.size, root))
-                )
+            new_size = frontier.size
+            root = frontier.root()
+            # Each head names the one before it (this append's starting size), signed.
+            checkpoint = sign_checkpoint(self.signer, new_size, root, previous=size)
+            head = TreeHead(new_size, root, checkpoint)
             nodes = [(node_key(*node), digest) for node, digest in completed.items()]
-            self.store.add(size, entries, nodes, heads, datetime.now(UTC).isoformat())
-            receipts = self._receipts(size, entries, heads[-1], completed)
+            self.store.add(size, entries, nodes, head, datetime.now(UTC).isoformat())
+            receipts = self._receipts(size, entries, head, completed)
         return receipts
 
     def _receipts(

@@ -61,13 +61,13 @@ class MemoryStore(LogStore):
         first: int,
         entries: Sequence[str],
         nodes: Sequence[tuple[int, bytes]],
-        heads: Sequence[TreeHead],
+        head: TreeHead,
         issued_at: str,
     ) -> None:
         self._entries.extend(entries)
         self._nodes.update(nodes)
         self._written.extend(key for key, _ in nodes)
-        self._heads.extend(heads)
+        self._heads.append(head)
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:

@@ -1,7 +1,8 @@
 """Signed tree heads in the C2SP signed-note checkpoint format, with Ed25519 keys.
 
-A checkpoint is three lines (origin, tree size, base64 root hash), a blank line, and one
-signature line ``— <key name> <base64(key id || signature)>``. The key id is the first
+A checkpoint is three lines (origin, tree size, base64 root hash), eo152's one extension
+line ``previous <size>`` (the size of the head the log signed before this one), a blank
+line, and one signature line ``— <key name> <base64(key id || signature)>``. The key id is the first
 four bytes of SHA-256(key name || 0x0A || 0x01 || public key), and keys travel as the
 C2SP strings ``<name>+<hex id>+<base64(0x01 || key)>`` (verifier) and
 ``PRIVATE+KEY+<name>+<hex id>+<base64(0x01 || seed)>`` (signer). Using the published
@@ -148,15 +149,22 @@ def open_note(note: str, verifier: Verifier) -> str:
 
 @dataclass(frozen=True)
 class Checkpoint:
-    """The body of a signed tree head: origin, tree size and root hash."""
+    """The body of a signed tree head: origin, tree size and root hash.
+
+    ``previous`` is the size of the head signed before it (None in heads signed before
+    eo152 wrote it, and for an empty log's head): signed, so a head deleted from the
+    sequence shows. It is a C2SP extension line, which tools that do not know it skip.
+    """
 
     origin: str
     tree_size: int
     root_hash: bytes
+    previous: int | None = None
 
     def text(self) -> str:
         root = base64.b64encode(self.root_hash).decode()
-        return f"{self.origin}\n{self.tree_size}\n{root}\n"
+        extension = "" if self.previous is None else f"previous {self.previous}\n"
+        return f"{self.origin}\n{self.tree_size}\n{root}\n{extension}"
 
     @classmethod
     def parse(cls, text: str) -> Checkpoint:
@@ -166,11 +174,17 @@ class Checkpoint:
         root = _b64decode(lines[2], "the checkpoint's root hash")
         if len(root) != 32:
             raise BadDocument("the checkpoint's root hash is not 32 bytes")
-        return cls(lines[0], int(lines[1]), root)
+        previous = _PREVIOUS.fullmatch(lines[3])
+        return cls(lines[0], int(lines[1]), root, int(previous[1]) if previous else None)
 
 
-def sign_checkpoint(signer: Signer, tree_size: int, root_hash: bytes) -> str:
-    return signer.sign(Checkpoint(signer.name, tree_size, root_hash).text())
+_PREVIOUS = re.compile("previous (0|[1-9][0-9]*)")
+
+
+def sign_checkpoint(
+    signer: Signer, tree_size: int, root_hash: bytes, previous: int | None = None
+) -> str:
+    return signer.sign(Checkpoint(signer.name, tree_size, root_hash, previous).text())
 
 
 def open_checkpoint(note: str, verifier: Verifier) -> Checkpoint:

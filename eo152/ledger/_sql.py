@@ -58,15 +58,15 @@ class SQLStore(LogStore):
         first: int,
         entries: Sequence[str],
         nodes: Sequence[tuple[int, bytes]],
-        heads: Sequence[TreeHead],
+        head: TreeHead,
         issued_at: str,
     ) -> None:
         rows = [(first + offset, entry) for offset, entry in enumerate(entries)]
         self._run_many(self.sql["add_entry"], rows)
         self._run_many(self.sql["add_node"], nodes)
-        states = [(head.tree_size, head.root_hash, head.checkpoint) for head in heads]
-        self._run_many(self.sql["add_head"], [(*state, issued_at) for state in states])
-        self._run(self.sql["set_state"], states[-1])
+        state = (head.tree_size, head.root_hash, head.checkpoint)
+        self._run(self.sql["add_head"], (*state, issued_at))
+        self._run(self.sql["set_state"], state)
 
     def current(self) -> CurrentHead:
         size, root, checkpoint = self._run(self.sql["current"])[0]

@@ -107,13 +107,12 @@ class LogStore(ABC):
         first: int,
         entries: Sequence[str],
         nodes: Sequence[tuple[int, bytes]],
-        heads: Sequence[TreeHead],
+        head: TreeHead,
         issued_at: str,
     ) -> None:
-        """Store entries from index ``first``, the subtrees they complete, and their heads.
+        """Store entries from index ``first``, the subtrees they complete, and their head.
 
-        One signed head per new tree size, in order. Called inside ``appending``; the
-        last head becomes the current one.
+        Called inside ``appending``; the head also becomes the current one.
         """
 
     # Reading.

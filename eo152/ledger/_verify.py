@@ -6,10 +6,9 @@ one at a time (memory O(log n)), and every signed tree head is compared with the
 it was at that size. A head that matches the replayed tree at its size is consistent
 with the current tree, whatever happened in between.
 
-Every tree size has its own signed head, so a head deleted from the middle of the table
-leaves a size without one, which is named. The one gap allowed is the one logs written
-before that rule hold: a copy's registration and its ``custody.derived`` entry, which
-``derive`` appended under a single head.
+Each signed head names the size of the head before it (``previous``, inside what the key
+signs), so a head deleted from the middle of the sequence is named. Heads signed before
+eo152 wrote that line carry none; they may come only before the first head that does.
 """
 
 from __future__ import annotations
@@ -18,10 +17,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from . import _merkle as merkle
-from ._entries import derives, registered_file
+from ._entries import registered_file
 from ._errors import BadDocument, InvalidSignature, LogInconsistent
 from ._head import TreeHead
-from ._note import Verifier, open_checkpoint
+from ._note import Checkpoint, Verifier, open_checkpoint
 
 FileCheck = Callable[[int, str, int], None]
 """Called with (entry index, sha256, size) for every file an entry registers."""
@@ -51,7 +50,7 @@ class Report:
         }
 
 
-def check_head(head: TreeHead, verifier: Verifier) -> None:
+def check_head(head: TreeHead, verifier: Verifier) -> Checkpoint:
     try:
         checkpoint = open_checkpoint(head.checkpoint, verifier)
     except (InvalidSignature, BadDocument) as error:
@@ -61,6 +60,7 @@ def check_head(head: TreeHead, verifier: Verifier) -> None:
             f"tree head of {head.tree_size} entries: its signed checkpoint says "
             f"{checkpoint.tree_size} entries and root {checkpoint.root_hash.hex()}"
         )
+    return checkpoint
 
 
 def _registered(index: int, entry: str) -> tuple[str, int] | None:
@@ -87,14 +87,11 @@ def replay(
     report = Report()
     frontier = merkle.Frontier()
     pending = iter(heads)
-    head = _next_head(pending, verifier, report)
-    unheaded: str | None = None  # the entry that ended a tree size no head was found for
+    chain = HeadChain()
+    head = _next_head(pending, verifier, report, chain)
     for index, entry in entries:
         if index != frontier.size:
             raise LogInconsistent(f"entry {frontier.size} is missing (next stored is {index})")
-        if unheaded is not None and not derives(unheaded, entry):
-            raise _missing_head(index)
-        unheaded = None
         completed = frontier.push(merkle.leaf_hash(entry.encode()))
         if on_leaf:
             on_leaf(index, completed)
@@ -102,38 +99,59 @@ def replay(
         if registered and on_file:
             on_file(index, *registered)
             report.files += 1
-        if not head or head.tree_size != frontier.size:
-            unheaded = entry
         while head and head.tree_size == frontier.size:
             _compare(head, frontier)
-            head = _next_head(pending, verifier, report)
+            head = _next_head(pending, verifier, report, chain)
         if head and head.tree_size < frontier.size:
             raise LogInconsistent(f"the tree head of {head.tree_size} entries is out of order")
     if head and head.tree_size == 0:
         _compare(head, frontier)
-        head = _next_head(pending, verifier, report)
+        head = _next_head(pending, verifier, report, chain)
     if head:
         raise LogInconsistent(
             f"a signed tree head covers {head.tree_size} entries; "
             f"only {frontier.size} entries are stored"
         )
-    if unheaded is not None:
-        raise _missing_head(frontier.size)
     report.tree_size, report.root_hash = frontier.size, frontier.root()
     return report
 
 
-def _missing_head(size: int) -> LogInconsistent:
-    return LogInconsistent(
-        f"the signed tree head of {size} entries is missing: every tree size gets one "
-        "when it is appended, so it was deleted"
-    )
+class HeadChain:
+    """Follows the signed heads in order; each must name the one before it as ``previous``."""
+
+    def __init__(self) -> None:
+        self.size: int | None = None  # the last head's tree size; None before the first
+        self.named = False  # whether a head so far named its predecessor
+
+    def follow(self, checkpoint: Checkpoint) -> None:
+        size, previous = checkpoint.tree_size, checkpoint.previous
+        if previous is None:
+            if self.named:
+                raise LogInconsistent(
+                    f"the signed tree head of {size} entries does not name the head before "
+                    "it, though earlier heads do"
+                )
+        elif previous != (self.size or 0):
+            if previous > (self.size or 0):
+                raise LogInconsistent(
+                    f"the signed tree head of {previous} entries is missing (the head of "
+                    f"{size} entries follows it): it was deleted"
+                )
+            raise LogInconsistent(
+                f"the signed tree head of {size} entries follows one of {previous} entries, "
+                f"but the head before it is of {self.size}"
+            )
+        else:
+            self.named = True
+        self.size = size
 
 
-def _next_head(pending: Iterator[TreeHead], verifier: Verifier, report: Report) -> TreeHead | None:
+def _next_head(
+    pending: Iterator[TreeHead], verifier: Verifier, report: Report, chain: HeadChain
+) -> TreeHead | None:
     head = next(pending, None)
     if head is not None:
-        check_head(head, verifier)
+        chain.follow(check_head(head, verifier))
         report.heads += 1
     return head
 

@@ -236,19 +236,17 @@ def test_a_deleted_head_is_named_in_a_bundle_too(filled: Ledger, tmp_path: Path)
         verify_bundle(tmp_path / "bundle")
 
 
-def test_a_copy_and_its_derivation_under_one_head_are_accepted(
-    filled: Ledger, tmp_path: Path
-) -> None:
-    """Before every size had its own head, ``derive`` signed one head for its two entries.
+def _resign_without_previous(ledger: Ledger, size: int) -> None:
+    """Sign the head of ``size`` as eo152 did before heads named their predecessor."""
+    head = next(h for h in ledger.log.heads() if h.tree_size == size)
+    checkpoint = sign_checkpoint(ledger.signer, size, head.root_hash)
+    _tamper(ledger, "UPDATE ledger_head SET checkpoint = {} WHERE tree_size = {}", checkpoint, size)
 
-    That gap, and no other, is what such a log holds and still verifies.
-    """
-    original = next(filled.store.digests())
-    copy = tmp_path / "redacted.txt"
-    copy.write_bytes(b"redacted statement")
-    filled.derive_evidence(original, copy, "officer-3", "redacted")
-    _tamper(filled, "DELETE FROM ledger_head WHERE tree_size = 8")  # between the two
-    assert filled.verify().tree_size == 9
-    _tamper(filled, "DELETE FROM ledger_head WHERE tree_size = 7")  # before the copy
-    with pytest.raises(LogInconsistent, match="tree head of 7 entries is missing"):
+
+def test_heads_from_before_they_named_their_predecessor_still_verify(filled: Ledger) -> None:
+    for size in (1, 2, 3):
+        _resign_without_previous(filled, size)
+    assert filled.verify().tree_size == 7
+    _resign_without_previous(filled, 5)  # after heads that name theirs: only a key holder could
+    with pytest.raises(LogInconsistent, match="head of 5 entries does not name the head before"):
         filled.verify()
