@@ -146,7 +146,7 @@ def present(
     depends = [d for d in mine if d.outcome == "indeterminate"]
     if chosen is not None and chosen.outcome == "indeterminate" and chosen not in depends:
         depends.insert(0, chosen)
-    shown = {id(d) for d in (*mine, *depends)}
+    shown = {id(d) for d in (*mine, *depends, *([chosen] if chosen else []))}
 
     def of(duties: Sequence[Duty]) -> tuple[DutyView, ...]:
         return tuple(views[id(duty)] for duty in duties)

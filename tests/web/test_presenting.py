@@ -47,6 +47,12 @@ def test_staging_on_city_land_with_an_administrative_warrant_is_refused_in_the_h
     assert answer.verdict_broken, "the agents are staging: the facts say the ban is broken"
     assert answer.explained[0] == answer.verdict_duty, "Why and the law explains it first"
     assert answer.verdict_duty is not None and "EO 152 P1" in answer.verdict_duty.cites
+    sergeant = _answer(
+        _staging({"kind": "administrative_warrant"}, ownership="city_owned", kind="park"),
+        role="sergeant",
+    )
+    assert sergeant.verdict_duty not in sergeant.others, "said once, in the heading"
+    assert "city_agencies" in {d.actor for d in sergeant.others}
     assert not answer.undecided
 
 
