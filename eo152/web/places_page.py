@@ -148,9 +148,10 @@ def _verdict(
 
 
 def _reason(because: str, lang: str) -> str:
-    """The engine's "location.ownership = health_authority" in the contract's own words."""
+    """The engine's "location.ownership = health_authority" in the contract's own words:
+    "who owns or controls the place: Denver Health (a separate authority)"."""
     path, _, value = because.partition(" = ")
-    return label(f"{path}={value}", lang)
+    return f"{label(path, lang)}: {label(f'{path}={value}', lang)}"
 
 
 def _not_placed(
