@@ -4,6 +4,7 @@ layers: names with accents and cut-short words, and the City's own intersection 
 
 from __future__ import annotations
 
+import csv
 import json
 import math
 from pathlib import Path
@@ -147,3 +148,58 @@ def test_a_street_layer_takes_lines_and_rejects_points(
     registry = places.Registry.default(settings)
     assert registry.lookup(39.74, -104.985).places == ()  # a street layer is never a place
     assert registry.intersection("E 14th Ave", "Broadway").problem == "street_not_found"
+
+
+CITY_WIDE = ["E 11TH AVE / N LINCOLN ST", "N DOWNING ST / E 31ST AVE", "W 13TH AVE / N ZUNI ST"]
+
+
+def test_a_city_wide_street_layer_an_operator_loads_places_intersections_anywhere(
+    write_config: WriteConfig, settings: Settings, tmp_path: Path, shared_dir: Path
+) -> None:
+    """A street layer of the operator's own, city-wide: here each street of the City's address
+    points (real names, ``address_points_sample.csv``) drawn straight through its points.
+    The City's own intersection addresses outside downtown are then placed near the City's
+    points (within the width of a block: the lines are straightened, not surveyed)."""
+    with (shared_dir / "address_points_sample.csv").open(encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    geocoded = shared_dir / "geocoded_block_and_intersection_addresses_2015.geojson"
+    expected = {
+        f["properties"]["address"]: f["geometry"]["coordinates"]
+        for f in json.loads(geocoded.read_text(encoding="utf-8"))["features"]
+        if f["properties"]["address"] in CITY_WIDE
+    }
+    wanted = {street for address in CITY_WIDE for street in address.split(" / ")}
+    names = {row["STREET"] for row in rows if row["STREET"].upper() in wanted}
+    assert len(names) == len(wanted)
+    features = [_straight_street(name, rows) for name in sorted(names)]
+    path = tmp_path / "city-streets.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    config = write_config(
+        [{"id": "city-streets", "role": "street", "path": str(path), "fields": {"name": "name"}}]
+    )
+    places.import_config(config, settings)
+    registry = places.Registry.default(settings)
+    for address in CITY_WIDE:
+        streets = places.split_intersection(address)
+        assert streets is not None
+        found = registry.intersection(*streets)
+        assert found.problem is None, address
+        lon, lat = expected[address]
+        mine_lat, mine_lon = found.crossings[0]
+        assert math.hypot((mine_lat - lat) * 111_000, (mine_lon - lon) * 85_500) < 80, address
+
+
+def _straight_street(name: str, rows: list[dict[str, str]]) -> dict[str, object]:
+    """A street as one straight line along its address points, 150 m past each end."""
+    points = [(float(r["LONGITUDE"]), float(r["LATITUDE"])) for r in rows if r["STREET"] == name]
+    assert len(points) >= 10, name
+    xs, ys = sorted(x for x, _ in points), sorted(y for _, y in points)
+    east_west = (xs[-1] - xs[0]) * 85_500 > (ys[-1] - ys[0]) * 111_000
+    if east_west:
+        y, pad = ys[len(ys) // 2], 150 / 85_500
+        line = [[xs[0] - pad, y], [xs[-1] + pad, y]]
+    else:
+        x, pad = xs[len(xs) // 2], 150 / 111_000
+        line = [[x, ys[0] - pad], [x, ys[-1] + pad]]
+    geometry = {"type": "LineString", "coordinates": line}
+    return {"type": "Feature", "geometry": geometry, "properties": {"name": name}}
