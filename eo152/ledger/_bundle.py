@@ -205,6 +205,10 @@ def verify_bundle(folder: Path, key: Verifier | None = None) -> Report:
         )
     if (report.tree_size, report.root_hash) != (latest.tree_size, latest.root_hash):
         raise LogInconsistent("the bundle's entries do not end at the tree head in bundle.json")
+    last = report.last_head
+    if last is None or (last.tree_size, last.root_hash) != (latest.tree_size, latest.root_hash):
+        # Each head names the one before it, so only the last ones could go unnoticed.
+        raise LogInconsistent("heads.jsonl does not end with the tree head in bundle.json")
     report.checks = [
         f"signatures checked against {verifier.encode()}"
         + ("" if key else " (the key the bundle carries: compare it with the published key)"),

@@ -37,6 +37,7 @@ class Report:
     checks: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     """What is not as it should be but is no tampering (a partial upload left by a crash)."""
+    last_head: TreeHead | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -153,6 +154,7 @@ def _next_head(
     if head is not None:
         chain.follow(check_head(head, verifier))
         report.heads += 1
+        report.last_head = head
     return head
 
 

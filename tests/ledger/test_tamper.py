@@ -250,3 +250,14 @@ def test_heads_from_before_they_named_their_predecessor_still_verify(filled: Led
     _resign_without_previous(filled, 5)  # after heads that name theirs: only a key holder could
     with pytest.raises(LogInconsistent, match="head of 5 entries does not name the head before"):
         filled.verify()
+
+
+@pytest.mark.parametrize("kept", [0, 7])
+def test_a_bundle_whose_last_heads_were_cut_off_is_refused(
+    filled: Ledger, tmp_path: Path, kept: int
+) -> None:
+    filled.export(tmp_path / "bundle", with_files=False, actor="monitor")
+    heads = tmp_path / "bundle" / "heads.jsonl"
+    heads.write_text("".join(heads.read_text().splitlines(keepends=True)[:kept]))
+    with pytest.raises(LogInconsistent, match="does not end with the tree head in bundle.json"):
+        verify_bundle(tmp_path / "bundle")
