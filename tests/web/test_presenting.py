@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from eo152.contract.vocabulary import label
+from eo152.contract.vocabulary import label, phrase
 from eo152.services.decisions import decide_all, engine_for, raised_not_applicable
 from eo152.web.presenting import Answer, UnknownRole, actors_of, moment, present
 from eo152.web.reasons import Lexicon, plain_reasons, reason
@@ -29,6 +29,17 @@ def _answer(situation: dict[str, Any], lang: str = "en", role: str = "") -> Answ
     return present(decision, lang, POLICY, raised_not_applicable(decision), role, "PACKED")
 
 
+def _says(outcome: str, pair: str, lang: str = "en") -> str:
+    """A title as the vocabulary words it: the expected sentences follow its labels."""
+    actor = pair.split("/")[0]
+    return phrase(f"title_{outcome}", lang, actor=label(actor, lang), action=label(pair, lang))
+
+
+def _words(key: str, lang: str = "en") -> str:
+    words = label(key, lang)
+    return words[:1].upper() + words[1:]
+
+
 def _staging(authority: dict[str, str], **location: str) -> dict[str, Any]:
     return {"agents": ICE, "activities": ["staging"], "authority": authority, "location": location}
 
@@ -40,9 +51,8 @@ def test_staging_on_city_land_with_an_administrative_warrant_is_refused_in_the_h
         )
     )
     assert answer.verdict == (
-        "Federal agents must not use City property as a staging area, processing location "
-        "or operations base.",
-        "An ICE administrative warrant (I-200, I-205) is not enough.",
+        _says("prohibited", "federal_agents/use_city_property"),
+        f"{_words('authority.kind=administrative_warrant')} is not enough.",
     )
     assert answer.verdict_broken, "the agents are staging: the facts say the ban is broken"
     assert answer.explained[0] == answer.verdict_duty, "Why and the law explains it first"
@@ -61,10 +71,9 @@ def test_the_same_staging_with_a_judges_warrant_is_allowed_and_says_why():
         _staging({"kind": "judicial_warrant"}, ownership="city_owned", kind="recreation_center"),
         "es",
     )
-    assert answer.verdict[0].startswith("Los agentes federales pueden usar propiedad de la Ciudad")
-    assert (
-        answer.verdict[1]
-        == "Una orden judicial de arresto o registro firmada por un juez lo permite."
+    assert answer.verdict == (
+        _says("permitted", "federal_agents/use_city_property", "es"),
+        f"{_words('authority.kind=judicial_warrant', 'es')} lo permite.",
     )
     assert not answer.verdict_broken and not answer.broken
 
@@ -74,15 +83,14 @@ def test_staging_where_no_one_knows_whose_lot_it_is_says_so_and_names_the_fact()
         {"agents": ICE, "activities": ["staging"], "location": {"kind": "parking_lot"}}
     )
     assert answer.undecided
+    action = label("federal_agents/use_city_property")
     assert answer.verdict == (
-        "It is not settled whether federal agents may use City property as a staging area, "
-        "processing location or operations base.",
-        "It turns on who owns or controls the place.",
+        f"It is not settled whether federal agents may {action}.",
+        f"It turns on {label('location.ownership')}.",
     )
     found = {link.text: link for link in answer.find_out}
-    assert "Who owns or controls the place" in found
     assert len(answer.find_out) == 3
-    link = found["Who owns or controls the place"]
+    link = found[_words("location.ownership")]
     assert link.url.startswith("/all?lang=en&s=PACKED#f-location-ownership")
 
 
@@ -99,12 +107,11 @@ def test_a_chokehold_going_on_in_front_of_a_deputy_heads_the_page_with_intervene
         "city_personnel": [{"role": "dsd_deputy", "on_duty": True, "present": True}],
     }
     answer = _answer(situation, "en", role="officer")
-    assert answer.verdict == ("Police and sheriff's deputies must intervene to stop the force.",)
+    assert answer.verdict == (_says("required", "police/intervene"),)
     assert answer.must[0].title == answer.verdict[0]
     spanish = _answer(situation, "es", role="officer")
-    assert spanish.verdict == (
-        "La policía y los ayudantes del sheriff deben intervenir para frenar la fuerza.",
-    )
+    assert spanish.verdict == (_says("required", "police/intervene", "es"),)
+    assert spanish.verdict[0].startswith("La policía y los ayudantes del sheriff deben ")
 
 
 def test_a_paramedic_is_shown_their_own_duty_first():
@@ -115,7 +122,7 @@ def test_a_paramedic_is_shown_their_own_duty_first():
         "injuries": [{"person": "bystander", "severity": "serious"}],
     }
     answer = _answer(situation, role="first_responder")
-    assert answer.verdict == ("First responders must give aid to the injured.",)
+    assert answer.verdict == (_says("required", "first_responders/render_aid"),)
     assert [d.actor for d in answer.must] == ["first_responders"]
     assert "police" in {d.actor for d in answer.others}, "the others' duties are still there"
 
@@ -127,7 +134,7 @@ def test_a_records_clerk_asked_for_an_address_without_process_must_refuse():
         "requests": [{"kind": "data", "data_categories": ["address"]}],
     }
     answer = _answer(situation, role="records_clerk")
-    assert answer.verdict == ("City agencies must not share the information requested.",)
+    assert answer.verdict == (_says("prohibited", "city_agencies/share_data"),)
     assert [d.action for d in answer.must_not] == ["share_data"]
     assert not [d for d in (*answer.must, *answer.must_not) if d.actor != "city_agencies"]
 
@@ -142,16 +149,16 @@ def test_the_staging_ban_falling_away_on_private_land_is_the_verdict_in_words():
     answer = _answer(
         _staging({"kind": "none"}, ownership="private", kind="business"), role="sergeant"
     )
+    ban = _says("prohibited", "federal_agents/use_city_property").removesuffix(".")
     said = (
-        "The rule that federal agents must not use City property as a staging area, processing "
-        "location or operations base does not apply here.",
-        "Who owns or controls the place: private.",
+        f"The rule that f{ban[1:]} does not apply here.",
+        f"{_words('location.ownership')}: {label('location.ownership=private')}.",
     )
     assert answer.verdict == said
     assert " ".join(said) in answer.not_applicable
     assert answer.verdict_duty is None and not answer.undecided
     spanish = _answer(_staging({"kind": "none"}, ownership="private", kind="business"), "es")
-    assert spanish.verdict[0].startswith("La regla de que los agentes federales no deben usar")
+    assert spanish.verdict[0].startswith("La regla de que los agentes federales no deben ")
 
 
 def test_every_title_is_a_sentence_with_its_actor_and_its_polarity():
@@ -174,7 +181,8 @@ def test_every_title_is_a_sentence_with_its_actor_and_its_polarity():
 def test_undecided_duties_end_their_if_lines_in_a_title_that_agrees_in_spanish():
     situation = {"agents": ICE, "activities": ["arrest"], "location": {"kind": "street"}}
     lines = [line for d in _answer(situation, "es").folded for line in d.if_lines]
-    assert any(": la policía y los ayudantes del sheriff deben prestar ayuda" in x for x in lines)
+    aid = _says("required", "police/render_aid", "es").removesuffix(".")
+    assert any(x.endswith(f": l{aid[1:]}.") for x in lines), lines
     assert not any(" debe " in x for x in lines)
 
 
@@ -184,10 +192,12 @@ def test_what_you_told_us_lists_each_answer_with_a_link_to_its_question():
         "at": "2026-12-02T09:11:00Z",
     }
     told = {link.text: link for link in _answer(situation, "es").told}
-    assert told["Cuándo ocurrió"].note == "2 dic 2026, 2:11 a. m. (hora de Denver)"
-    assert told["Quién es propietario del lugar o lo controla"].note == "propiedad de la Ciudad"
+    assert told[_words("at", "es")].note == "2 dic 2026, 2:11 a. m. (hora de Denver)"
+    assert told[_words("location.ownership", "es")].note == label(
+        "location.ownership=city_owned", "es"
+    )
     # The change link goes to the question (its first choice), as the form's error summary.
-    assert told["Qué documento o autoridad legal tienen los agentes"].url == (
+    assert told[_words("authority.kind", "es")].url == (
         "/all?lang=es&s=PACKED#f-authority-kind-judicial-warrant"
     )
 
