@@ -148,14 +148,7 @@ def _walk(value: Any, file: str, path: str) -> Iterator[Text]:
             yield from _walk(item, file, f"{path}[{label or index}]")
 
 
-# Files whose texts are still being rewritten to the limits: this set only ever shrinks.
-PENDING = frozenset(
-    {
-        "eo152/cli/texts.yaml",
-    }
-)
-ALL_TEXTS = [t for t in shown_texts() if measured_words(t.text)]
-TEXTS = [t for t in ALL_TEXTS if t.file not in PENDING]
+TEXTS = [t for t in shown_texts() if measured_words(t.text)]
 
 
 def install_cmu_dictionary(folder: Path) -> None:
@@ -179,11 +172,10 @@ def _cmu_dictionary(tmp_path_factory: pytest.TempPathFactory) -> None:
 
 def test_every_file_of_shown_text_is_read() -> None:
     """The walk finds the texts: a broken walk would make every other test pass vacuously."""
-    files = {t.file for t in ALL_TEXTS}
+    files = {t.file for t in TEXTS}
     assert {str(p.relative_to(ROOT)) for p in PAGES} <= files
     assert len({f for f in files if f.endswith("rules.yaml")}) >= 10
     assert {t.lang for t in TEXTS} == {"en", "es"}
-    assert files >= PENDING, "a pending file no longer has texts: take it off the list"
 
 
 def sentence_length_problems(text: Text) -> list[str]:
