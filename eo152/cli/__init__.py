@@ -69,4 +69,5 @@ def main() -> None:
     except Exception as error:
         if os.environ.get("EO152_DEBUG"):
             raise
+        ledger.fail_if_environmental(error)  # a full disk, a held lock: say what to do
         fail(f"internal error: {error} (set EO152_DEBUG=1 to see details)", status=1)

@@ -101,6 +101,15 @@ def actor_or_default(actor: str | None) -> str:
     return actor or f"cli:{getpass.getuser()}"
 
 
+def fail_if_environmental(error: BaseException) -> None:
+    """Exit 3 when the machine stopped the command (a full disk, a held lock, a permission):
+    the error's own words say what failed, the CLI's texts what to do about it."""
+    condition = condition_of(error)
+    if condition is not None:
+        advice = word(f"condition_{condition}", "en")
+        fail(f"{escape(str(error))}\n{escape(advice)}", status=ENVIRONMENT_STATUS)
+
+
 @contextmanager
 def reported() -> Iterator[None]:
     """Turn the library's exceptions into one line and the right exit status."""
@@ -109,11 +118,7 @@ def reported() -> Iterator[None]:
     except VerificationFailed as error:
         fail(f"verification failed: {escape(str(error))}", status=1)
     except (LedgerError, OSError) as error:
-        condition = condition_of(error)
-        if condition is not None:
-            # The ledger's own words say what failed; these say what to do about it.
-            advice = word(f"condition_{condition}", "en")
-            fail(f"{escape(str(error))}\n{escape(advice)}", status=ENVIRONMENT_STATUS)
+        fail_if_environmental(error)
         if isinstance(error, OSError):
             raise
         fail(escape(str(error)))  # a path may hold [brackets], which are not markup
