@@ -16,7 +16,13 @@ from .questions import NONE_OF_THESE, FormValues
 from .texts import TEXTS
 
 DENVER = ZoneInfo("America/Denver")
-_TIME_FORMATS = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+_ISO_TIMES = ("%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S")
+# What a browser sends from its date picker is ISO; typed by hand (a browser without one),
+# a date is written as its reader writes it: month first in English, day first in Spanish.
+_TIME_FORMATS = {
+    "en": (*_ISO_TIMES, "%m/%d/%Y %H:%M", "%m/%d/%Y %I:%M %p"),
+    "es": (*_ISO_TIMES, "%d/%m/%Y %H:%M"),
+}
 
 
 class UnreadableAnswers(ValueError):
@@ -94,7 +100,7 @@ def _scalar(field: Field, text: str, lang: str) -> Any:
 
 
 def _denver_time(text: str, lang: str) -> str:
-    for time_format in _TIME_FORMATS:
+    for time_format in _TIME_FORMATS[lang]:
         try:
             moment = datetime.strptime(text, time_format)
         except ValueError:

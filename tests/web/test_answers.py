@@ -76,3 +76,26 @@ def test_the_first_and_last_days_a_date_holds_can_be_changed_back_in_the_form(at
     # "Change your answers" on a permalink dated at the edge of time once crashed (a 500).
     answers = answers_from_situation({"at": at})
     assert answers["at"] == [at[:16]]
+
+
+@pytest.mark.parametrize(
+    ("lang", "typed"),
+    [
+        ("en", "2026-03-10T14:30"),  # what a date picker sends, in either language
+        ("es", "2026-03-10T14:30"),
+        ("en", "03/10/2026 2:30 PM"),  # typed by hand: month first in English
+        ("en", "03/10/2026 14:30"),
+        ("es", "10/03/2026 14:30"),  # day first in Spanish
+    ],
+)
+def test_a_date_is_read_as_its_reader_writes_it(lang: str, typed: str) -> None:
+    assert situation_from_answers({"at": [typed]}, lang) == {"at": "2026-03-10T14:30:00-06:00"}
+
+
+def test_a_spanish_date_is_not_read_month_first() -> None:
+    # 13/03/2026 is the 13th of March to a Spanish reader and no date at all month first.
+    assert situation_from_answers({"at": ["13/03/2026 09:00"]}, "es")["at"].startswith(
+        "2026-03-13T09:00"
+    )
+    with pytest.raises(UnreadableAnswers):
+        situation_from_answers({"at": ["13/03/2026 09:00"]}, "en")
