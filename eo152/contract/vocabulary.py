@@ -65,3 +65,16 @@ def value_words(path: str, value: Any, lang: str) -> str:
     key = f"{path}={value}"
     found = label(key, lang)
     return str(value) if found == key else found
+
+
+def duty_sentence(actor: str, action: str, outcome: str, lang: str) -> str:
+    """ "Federal agents must not use City property ...": who, whether and what, as a sentence
+    whose verb agrees with its actor, for a firm outcome (required, prohibited, permitted)."""
+    pair = f"{actor}/{action}"
+    verb = PHRASES.get(f"verb:{pair}", {}).get(lang) or label(pair, lang)
+    return phrase(f"title_{outcome}", lang, actor=label(actor, lang), action=verb)
+
+
+def mid_sentence(words: str) -> str:
+    """Words that began a sentence, inside one: "federal agents", but "City agencies" (a name)."""
+    return words if words.startswith("City") else words[:1].lower() + words[1:]

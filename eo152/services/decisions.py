@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from ..contract import MAX_INPUT_BYTES, collect_errors
-from ..contract.vocabulary import label, phrase, value_words
+from ..contract.vocabulary import duty_sentence, label, mid_sentence, phrase, value_words
 from ..rules import (
     Decision,
     Duty,
@@ -330,8 +330,7 @@ def if_lines(duty: Duty, lang: str, questions: Mapping[str, OpenQuestion]) -> li
         result = (
             phrase("does_not_apply", lang)
             if then is None
-            else f"{label(duty.actor, lang)} {label(then, lang)} "
-            f"{label(f'{duty.actor}/{duty.action}', lang)}"
+            else mid_sentence(duty_sentence(duty.actor, duty.action, then, lang)).removesuffix(".")
         )
         lines.append(phrase("if_then", lang, condition=condition, then=result))
     return lines

@@ -29,10 +29,11 @@ from zoneinfo import ZoneInfo
 
 from ..contract.actions import URGENCY
 from ..contract.people import PERSON
-from ..contract.vocabulary import PHRASES, label, phrase, value_words
+from ..contract.vocabulary import PHRASES, duty_sentence, label, mid_sentence, phrase
 from ..rules import Decision, Duty, Policy
 from ..rules.decision import NotApplicable
 from ..rules.policy import Rule
+from ..services.decisions import if_lines
 from .answers import answers_from_situation
 from .question_links import question_url
 from .questions import NONE_OF_THESE
@@ -224,51 +225,21 @@ class _Page:
             because=plain_reasons(duty.because, lang, self.lexicon),
             cites=duty.cites,
             changes_if=changes_if.get(lang, ""),
-            if_lines=self.if_lines(duty),
+            if_lines=tuple(if_lines(duty, lang, self.lexicon.questions)),
             open_questions=tuple(str(q["question"][lang]) for q in duty.open_questions),
         )
 
     def title(self, actor: str, action: str, outcome: str, rules: Sequence[str] = ()) -> str:
         """ "Federal agents must not use City property ...": who, whether, and what."""
         lang = self.lang
+        if outcome != "indeterminate":
+            return duty_sentence(actor, action, outcome, lang)
         pair = f"{actor}/{action}"
         verb = PHRASES.get(f"verb:{pair}", {}).get(lang) or label(pair, lang)
-        if outcome != "indeterminate":
-            return phrase(f"title_{outcome}", lang, actor=label(actor, lang), action=verb)
         # Undecided: "must" when a rule on the pair would require it, else "may".
         must = any(self.outcomes.get(rule) == "required" for rule in rules)
         key = "title_undecided_must" if must else "title_undecided_may"
-        return phrase(key, lang, actor=_mid_sentence(label(actor, lang)), action=verb)
-
-    def if_lines(self, duty: Duty) -> tuple[str, ...]:
-        """The duty's "If ..." lines, each ending in the duty's title with that outcome;
-        the values that lead to the same outcome said together, as the CLI's."""
-        lang = self.lang
-        grouped: dict[tuple[str, str | None], list[object]] = {}
-        for line in duty.if_then:
-            ((key, value),) = line.given
-            values = value if isinstance(value, list) else [value]
-            grouped.setdefault((key, line.then), []).extend(values)
-        lines = []
-        for (key, then), values in grouped.items():
-            if key.startswith("question:"):
-                asked = self.lexicon.questions[key.removeprefix("question:")]
-                what = asked.question[lang]
-                words = [
-                    phrase("quoted", lang, text=asked.answer_labels[str(v)][lang]) for v in values
-                ]
-            else:
-                what, words = label(key, lang), [value_words(key, v, lang) for v in values]
-            condition = phrase(
-                "answer_is", lang, question=what, answer=phrase("or", lang).join(words)
-            )
-            result = (
-                phrase("does_not_apply", lang)
-                if then is None
-                else _mid_sentence(self.title(duty.actor, duty.action, then).removesuffix("."))
-            )
-            lines.append(phrase("if_then", lang, condition=condition, then=result))
-        return tuple(lines)
+        return phrase(key, lang, actor=mid_sentence(label(actor, lang)), action=verb)
 
     def verdict(self, duty: Duty | None, settling: Counter[str]) -> tuple[str, ...]:
         lang = self.lang
@@ -309,7 +280,7 @@ class _Page:
             for part in sentence.split("; ")
         )
         title = self.title(rule.actor, rule.action, rule.outcome, (rule.id,))
-        said = _mid_sentence(title.removesuffix("."))
+        said = mid_sentence(title.removesuffix("."))
         return (phrase("does_not_apply_here", self.lang, rule=said), *dict.fromkeys(reasons))
 
     def conflict(
@@ -442,11 +413,6 @@ def moment(text: str, lang: str) -> str:
 
 def _sentence(words: str) -> str:
     return words[:1].upper() + words[1:]
-
-
-def _mid_sentence(words: str) -> str:
-    """An actor inside a sentence: "federal agents", but "City agencies" (a name)."""
-    return words if words.startswith("City") else words[:1].lower() + words[1:]
 
 
 def _full_stop(words: str) -> str:

@@ -87,7 +87,7 @@ def test_values_that_lead_to_the_same_outcome_are_said_in_one_line() -> None:
     run = eo152("decide", "-", stdin=json.dumps(situation))
     out = " ".join(run.stdout.split())
     assert (
-        "is a warrant signed by a judge or a court order or a duty imposed by law: Federal" in out
+        "is a warrant signed by a judge or a court order or a duty imposed by law: federal" in out
     )
     assert out.count("What legal paper") + out.count("“what legal paper") <= 4
 
@@ -252,3 +252,12 @@ def test_the_public_scenarios_pass_through_the_cli() -> None:
     )
     assert run.returncode == 0, run.stdout
     assert " 0 failed" in run.stdout
+
+
+def test_an_if_line_in_spanish_agrees_with_its_plural_actor() -> None:
+    # "los agentes federales pueden", not "Los agentes federales puede": the If-lines end in the
+    # duty's sentence, as the answer page's do (one function, contract.vocabulary.duty_sentence).
+    situation = {k: v for k, v in STAGING.items() if k != "authority"}
+    run = eo152("decide", "--lang", "es", "-", stdin=json.dumps(situation))
+    out = " ".join(run.stdout.split())
+    assert "por la ley: los agentes federales pueden usar propiedad de la Ciudad" in out
