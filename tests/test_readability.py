@@ -274,3 +274,21 @@ def test_an_easy_text_passes() -> None:
     easy = "Turn on your camera. Keep it on until the agents leave. Then tell your sergeant."
     text = Text("f.yaml", "k", 1, "en", "resident", easy)
     assert sentence_length_problems(text) == score_problems(text) == []
+
+
+def test_short_texts_are_scored_together_and_a_hard_pool_names_its_texts() -> None:
+    hard = [
+        Text("f.yaml", f"values.v{n}", n, "en", "officer", label)
+        for n, label in enumerate(
+            ["administrative authorization", "intergovernmental", "jurisdictional"], 1
+        )
+    ]
+    first, *rest = pool_problems(("f.yaml", "en", "officer"), hard)
+    assert first.startswith("f.yaml (en, officer): its 3 short texts together score ")
+    assert first.endswith("limit Flesch-Kincaid grade 8 or less (officer). Hardest words first:")
+    assert rest[0] == "  f.yaml:2: values.v2 (en): intergovernmental"
+    assert len(rest) == 3
+    # One long word among plain labels does not fail their file: the pool is what is scored.
+    labels = ["a park", "a jail", "a street", "a home", "a school", "jurisdictional"]
+    easy = [Text("f.yaml", "k", 1, "en", "officer", label) for label in labels]
+    assert pool_problems(("f.yaml", "en", "officer"), easy) == []
