@@ -61,6 +61,16 @@ def structured(situation: dict[str, Any]) -> dict[str, Any]:
     return kept
 
 
+def address_placed(situation: dict[str, Any]) -> bool | None:
+    """Whether the situation's address was found in the places layers (None: no address).
+    An address not found is left out of the link like any typed words, so the link says
+    only that it was not found, and the answer treats the place as unknown."""
+    location = situation.get("location")
+    if not isinstance(location, dict) or not location.get("address"):
+        return None
+    return "lat" in _place_facts(location)
+
+
 def _place_facts(location: dict[str, Any]) -> dict[str, Any]:
     """An address gives way to its point in the places layers (numbers, not typed words),
     which the answer page looks up again to name the place; no point, no address."""

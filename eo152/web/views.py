@@ -22,7 +22,7 @@ from ..services.decisions import (
 from .answers import UnreadableAnswers, answers_from_situation, situation_from_answers
 from .errors import error_page
 from .language import language_of, url_with
-from .permalink import DamagedLink, pack, unpack
+from .permalink import DamagedLink, address_placed, pack, unpack
 from .presenting import UnknownRole, actors_of, present
 from .questions import FormValues, Group, Question, build_groups
 from .texts import TEXTS
@@ -51,7 +51,11 @@ def check(request: HttpRequest) -> HttpResponse:
         # messages are in English.
         errors = {_ITEM_INDEX.sub("[]", e.path).removesuffix("[]"): e.message for e in error.errors}
         return _form(request, lang, values, errors, errors_lang="en")
-    return HttpResponseRedirect(url_with("/decision", lang, s=pack(situation)), status=303)
+    # The address itself stays out of the link; that it could not be placed goes in, so the
+    # answer can say why it treats the place as unknown.
+    unplaced = {"unplaced": "1"} if address_placed(situation) is False else {}
+    answer = url_with("/decision", lang, s=pack(situation), **unplaced)
+    return HttpResponseRedirect(answer, status=303)
 
 
 @require_safe
@@ -75,7 +79,10 @@ def decision(request: HttpRequest) -> HttpResponse:
         return error_page(request, 503, title, text)
     ruled_out = raised_not_applicable(decided, settings.EO152_READINGS)
     policy = engine_for(settings.EO152_READINGS).policy
+    unplaced = request.GET.get("unplaced") == "1"
     kept = {"role": role} if role else {}
+    if unplaced:
+        kept["unplaced"] = "1"
     permalink = url_with("/decision", lang, s=packed, **kept)
     context: dict[str, Any] = {
         "nav": "check",
@@ -85,6 +92,7 @@ def decision(request: HttpRequest) -> HttpResponse:
         "permalink": permalink,
         "permalink_absolute": request.build_absolute_uri(permalink),
         "change_url": url_with("/all", lang, s=packed),
+        "address_unplaced": unplaced,
     }
     return render(request, "eo152/decision.html", context)
 

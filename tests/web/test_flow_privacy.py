@@ -15,6 +15,7 @@ from eo152.contract.people import PERSON
 from eo152.web.flow import SCENARIOS
 from eo152.web.flow_answers import QUESTIONS
 from eo152.web.permalink import pack, structured, unpack
+from eo152.web.texts import TEXTS
 
 TYPED = {
     "id": ["case of Maria Lopez"],
@@ -102,3 +103,24 @@ def test_every_address_of_the_guide_holds_only_known_names_and_choices(scenario:
             if name == "q":  # the places page's own search box, not the guide's
                 continue
             assert name in allowed and value in allowed[name], (url, name, value)
+
+
+def test_an_address_that_cannot_be_placed_is_said_on_the_answer_page() -> None:
+    # Issue 12: "Where an address cannot be placed, say so on the answer page, never
+    # silently." The link carries only that it was not placed, never the address.
+    for lang in ("en", "es"):
+        posted = {"location.address": ["1 Nowhere Lane"], "activities": ["staging"], "lang": lang}
+        response = Client().post("/all", posted)
+        link = response["Location"]
+        assert "Nowhere" not in link and "unplaced=1" in link
+        page = Client().get(link).content.decode()
+        assert TEXTS[lang]["decision_address_unplaced"] in page
+        assert "unplaced=1" in page  # the page's own permalink keeps saying it
+
+
+def test_a_placed_address_or_none_says_nothing_of_the_kind(denver_data: Settings) -> None:
+    for posted in ({"location.address": ["777 Bannock Street"]}, {"activities": ["staging"]}):
+        link = Client().post("/all", {**posted, "lang": "en"})["Location"]
+        assert "unplaced" not in link
+        page = Client().get(link).content.decode()
+        assert TEXTS["en"]["decision_address_unplaced"] not in page
