@@ -125,8 +125,9 @@ def limit(lang: str, audience: str) -> str:
 
 
 def shown_texts() -> Iterator[Text]:
-    """Every ``en``/``es`` text of the policy's rules and questions and of the pages' files."""
-    files = sorted(POLICIES.glob("*/rules.yaml")) + sorted(POLICIES.glob("*/questions.yaml"))
+    """Every ``en``/``es`` text of the policy (its rules, questions and any file that comes to
+    hold one; not its tests, whose names nobody is shown) and of the pages' files."""
+    files = sorted(p for p in POLICIES.rglob("*.yaml") if p.name != "tests.yaml")
     for path in [*files, *PAGES]:
         name = str(path.relative_to(ROOT))
         yield from _walk(_yaml.load(path, name), name, "")
