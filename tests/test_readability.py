@@ -4,8 +4,8 @@ Issue 12 sets the limits; docs/policy.md ("Readability") says how they are measu
 is one language of one ``{en: ..., es: ...}`` entry: the whole ``plain`` of a rule, one
 exception's label, one open question, one page string. For each text:
 
-- no sentence longer than ``MAX_SENTENCE_WORDS`` words, and no more than
-  ``MAX_MEAN_SENTENCE_WORDS`` words a sentence on average;
+- no sentence longer than 20 words (Spanish 24), and no more than 15 words a sentence on
+  average (Spanish 18): ``MAX_SENTENCE_WORDS`` and ``MAX_MEAN_SENTENCE_WORDS``;
 - English: a Flesch-Kincaid grade of at most 8 (officers' text) or 6 (residents' text, the keys
   ``resident_*`` of eo152/web/texts.yaml);
 - Spanish: a Fernández-Huerta score of at least 65 (officers') or 75 (residents').
