@@ -219,3 +219,13 @@ def test_a_third_language_is_catalogue_work() -> None:
             if isinstance(node, ast.Constant) and node.value in LANGUAGES[1:]:
                 raise AssertionError(f"{module.name}:{node.lineno} names the language {node.value}")
     assert all(set(LANGUAGES) <= set(entry) for entry in PHRASES.values())
+
+
+def test_a_spanish_if_line_agrees_with_its_plural_actor() -> None:
+    """Every actor is plural in Spanish ("La policía y los ayudantes del sheriff"), so the
+    outcome after it is too: "deben prestar ayuda", never "debe prestar ayuda"."""
+    decision = decide({**STAGING, "activities": ["arrest"]})
+    duty = decision.duty("police", "render_aid")
+    assert duty is not None and duty.outcome == "indeterminate"
+    lines = [line.plain["es"] for line in duty.if_then if line.then == "required"]
+    assert lines and all("sheriff deben prestar ayuda" in line for line in lines), lines
