@@ -11,7 +11,6 @@ cannot be read gets ``503``.
 from __future__ import annotations
 
 import logging
-import os
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
@@ -28,7 +27,7 @@ from ..services.decisions import (
     parse_json,
     to_json,
 )
-from .gate import LARGE_BATCH, held_while, try_enter
+from .gate import LARGE_BATCH, gated, is_free
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .problems import field_problem, method_not_allowed, problem
 
@@ -81,26 +80,19 @@ def decisions(request: HttpRequest) -> HttpResponseBase:
 def _batch(payload: list[object]) -> HttpResponseBase:
     """A batch's answer, written a decision at a time: a full batch is about 60 MB of JSON
     and a worker must not hold it all. A large batch waits for no one: see ``gate``."""
-    descriptor = None
-    if len(payload) > LARGE_BATCH:
-        descriptor = try_enter(settings.EO152_RUN_DIR)
-        if descriptor is None:
-            response = problem(
-                503,
-                "Busy with another large batch",
-                f"Another batch of more than {LARGE_BATCH} situations is being decided. "
-                f"Send again in a second, or in batches of at most {LARGE_BATCH}.",
-            )
-            response["Retry-After"] = "1"
-            return response
-    try:
-        chunks = decide_batch_json(payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS)
-    except BaseException:
-        if descriptor is not None:
-            os.close(descriptor)
-        raise
-    if descriptor is not None:
-        chunks = held_while(chunks, descriptor)
+    large = len(payload) > LARGE_BATCH
+    if large and not is_free(settings.EO152_RUN_DIR):
+        response = problem(
+            503,
+            "Busy with another large batch",
+            f"Another batch of more than {LARGE_BATCH} situations is being decided. "
+            f"Send again in a second, or in batches of at most {LARGE_BATCH}.",
+        )
+        response["Retry-After"] = "1"
+        return response
+    chunks = decide_batch_json(payload, settings.EO152_READINGS, max_errors=MAX_LISTED_ERRORS)
+    if large:
+        chunks = gated(chunks, settings.EO152_RUN_DIR)
     return StreamingHttpResponse(chunks, content_type="application/json")
 
 

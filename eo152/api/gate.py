@@ -6,7 +6,7 @@ answers by over 90% (benchmarks/abuse.py). A batch of more than ``LARGE_BATCH`` 
 must hold this gate, an advisory lock on a file of the run folder shared by the workers, for
 as long as its answer is written; while another holds it the caller is told to send again
 (503 with Retry-After), so the other workers stay free for everyone else. The lock goes
-with its file descriptor: a worker that dies releases it.
+with its file descriptor: a worker that dies, or an answer closed unread, releases it.
 """
 
 from __future__ import annotations
@@ -20,21 +20,30 @@ from pathlib import Path
 LARGE_BATCH = 100
 
 
-def try_enter(run_dir: Path) -> int | None:
-    """The held gate's descriptor, or None when another large batch holds it."""
-    run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-    descriptor = os.open(run_dir / "large-batch.lock", os.O_RDWR | os.O_CREAT, 0o600)
+def is_free(run_dir: Path) -> bool:
+    """Whether no large batch holds the gate now (a probe: taken and given back at once)."""
+    descriptor = _opened(run_dir)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:
-        os.close(descriptor)
-        return None
-    return descriptor
-
-
-def held_while(chunks: Iterator[bytes], descriptor: int) -> Iterator[bytes]:
-    """``chunks``, with the gate released when they are done or the caller stops reading."""
-    try:
-        yield from chunks
+        return False
     finally:
         os.close(descriptor)  # closing the descriptor releases the lock
+    return True
+
+
+def gated(chunks: Iterator[bytes], run_dir: Path) -> Iterator[bytes]:
+    """``chunks``, written while holding the gate. It is taken as the answer starts to be
+    written, not when the view answers, so an answer never read holds nothing; a batch that
+    lost the race since the probe waits for the other's end (about a second at most)."""
+    descriptor = _opened(run_dir)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield from chunks
+    finally:
+        os.close(descriptor)
+
+
+def _opened(run_dir: Path) -> int:
+    run_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+    return os.open(run_dir / "large-batch.lock", os.O_RDWR | os.O_CREAT, 0o600)

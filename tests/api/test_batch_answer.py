@@ -115,3 +115,11 @@ def test_the_gate_is_released_when_the_answer_is_read_and_when_the_batch_is_inva
     invalid = _post(json.dumps([*large, {"force": {"kind": "laser"}}]).encode())
     assert invalid.status_code == 422
     assert read_whole(_post(json.dumps(large).encode())).status_code == 200
+
+
+def test_an_answer_never_read_holds_no_gate() -> None:
+    large = json.dumps([{}] * (LARGE_BATCH + 1)).encode()
+    unread = _post(large)
+    assert unread.status_code == 200
+    assert read_whole(_post(large)).status_code == 200
+    unread.close()
