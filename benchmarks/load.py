@@ -54,7 +54,8 @@ def main() -> None:
     options = _options()
     port = _free_port()
     with tempfile.TemporaryDirectory(prefix="eo152-load-") as data_dir:
-        server = _start_server(port, options.workers, Path(data_dir))
+        extra = ["--no-proxy"] if options.no_proxy else []
+        server = _start_server(port, options.workers, Path(data_dir), extra)
         try:
             _wait_until_up(port)
             latencies, elapsed, failures = asyncio.run(_load(port, options))
@@ -71,6 +72,11 @@ def _options() -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds not counted")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument(
+        "--no-proxy",
+        action="store_true",
+        help="serve without nginx in front (what the proxy costs: run both in turn)",
+    )
+    parser.add_argument(
         "--situation",
         type=Path,
         help="a JSON file to send instead of the built-in lethal-force-at-a-library situation",
@@ -84,7 +90,9 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _start_server(port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
+def _start_server(
+    port: int, workers: int, data_dir: Path, extra: list[str] | None = None
+) -> subprocess.Popen[bytes]:
     command = [
         sys.executable,
         "-m",
@@ -94,6 +102,7 @@ def _start_server(port: int, workers: int, data_dir: Path) -> subprocess.Popen[b
         str(port),
         "--workers",
         str(workers),
+        *(extra or []),
     ]
     print("server:", " ".join(command[1:]), flush=True)
     environment = {**os.environ, "EO152_DATA_DIR": str(data_dir)}
@@ -144,7 +153,12 @@ async def _client(
     try:
         while (sent := time.monotonic()) < stop:
             writer.write(request)
-            status = await _read_response(reader)
+            try:
+                status = await _read_response(reader)
+            except asyncio.IncompleteReadError:  # the server closed a kept-alive connection
+                writer.close()
+                reader, writer = await asyncio.open_connection("127.0.0.1", port)
+                continue
             if sent >= counted_from:
                 latencies.append(time.monotonic() - sent)
                 failures += status >= 500
