@@ -35,6 +35,7 @@ from ..rules.decision import NotApplicable
 from ..rules.policy import Rule
 from ..services.decisions import if_lines
 from .answers import answers_from_situation
+from .law import cite_links
 from .question_links import question_url
 from .questions import NONE_OF_THESE
 from .reasons import Lexicon, Reason, fact_words, plain_reasons, reading_words, reason
@@ -59,6 +60,7 @@ class DutyView:
     engaged: bool
     because: tuple[Reason, ...]
     cites: tuple[str, ...]
+    cite_links: tuple[Link, ...]  # each cite and its section on /law ("" where none)
     changes_if: str
     if_lines: tuple[str, ...]
     open_questions: tuple[str, ...]
@@ -198,6 +200,7 @@ class _Page:
         self.actors = actors
         self.lexicon = Lexicon(policy)
         self.outcomes = {rule.id: rule.outcome for rule in policy.rules}
+        self.cite_urls = cite_links(policy, lang)
 
     def mine(self, duty: Duty) -> bool:
         return self.mine_actor(duty.actor)
@@ -224,6 +227,7 @@ class _Page:
             engaged=duty.engaged,
             because=plain_reasons(duty.because, lang, self.lexicon),
             cites=duty.cites,
+            cite_links=tuple(Link(c, self.cite_urls.get(c, "")) for c in duty.cites),
             changes_if=changes_if.get(lang, ""),
             if_lines=tuple(if_lines(duty, lang, self.lexicon.questions)),
             open_questions=tuple(str(q["question"][lang]) for q in duty.open_questions),

@@ -1,11 +1,11 @@
 """The pages: the field guide (start, questions, check your answers, residents), "All
-questions", the decision and the places map."""
+questions", the decision, the places map and what the law says."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from . import flow_views, places_page, views
+from . import flow_views, law, places_page, views
 
 urlpatterns = [
     path("", flow_views.start, name="start"),
@@ -15,4 +15,5 @@ urlpatterns = [
     path("all", views.check, name="check"),
     path("decision", views.decision, name="decision"),
     path("places", places_page.places_page, name="places"),
+    path("law", law.law, name="law"),
 ]
