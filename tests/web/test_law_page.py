@@ -142,11 +142,14 @@ def test_the_open_questions_are_in_the_pages_language(lang: str) -> None:
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
-def test_every_page_links_to_the_law_from_its_navigation(lang: str) -> None:
+def test_every_page_links_to_the_law_from_its_navigation_and_the_orders_sentence(lang: str) -> None:
     html, _ = _read(f"/?lang={lang}")
     assert f'<a href="/law?lang={lang}">{TEXTS[lang]["law_nav"]}</a>' in html
+    banner = f'<a class="law__banner-link" href="/law?lang={lang}">{TEXTS[lang]["law_eo_link"]}</a>'
+    assert banner in html, "the order's sentence links to what it says"
     law_html, _ = _read(f"/law?lang={lang}")
     assert f'<a href="/law?lang={lang}" aria-current="page">' in law_html
+    assert "law__banner-link" not in law_html, "the page does not link to itself"
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
