@@ -7,16 +7,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import parse_qsl
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from ..contract.vocabulary import label
+from ..services.decisions import engine_for
 from . import views
 from .errors import error_page
 from .flow import RESIDENT, TILES, WHO, Progress, decision_url, read_progress
 from .flow_answers import DONT_KNOW, QUESTIONS
 from .language import language_of, url_with
+from .law import cite_links
 from .texts import TEXTS
 
 
@@ -144,9 +147,24 @@ def check_answers(request: HttpRequest, scenario: str) -> HttpResponse:
     return render(request, "eo152/flow_check.html", context)
 
 
+#: The sections each part of the residents' page rests on, as the engine cites them.
+RESIDENT_SOURCES = {
+    "order": ("EO 152 P1",),
+    "will": ("EO 152 P5", "EO 152 P6", "EO 152 P7", "EO 152 P8", "EO 152 P9"),
+    "wont": ("D.R.M.C. §28-250(a)", "HB19-1124 detainers", "EO 152 P7"),
+    "record": ("EO 152 P5",),
+    "ask": ("D.R.M.C. §28-250(a)(4)",),
+}
+
+
 @require_safe
 def resident(request: HttpRequest) -> HttpResponse:
-    return render(request, "eo152/resident.html", {"nav": "check"})
+    lang = language_of(request)
+    links = cite_links(engine_for(settings.EO152_READINGS).policy, lang)
+    sources = {
+        part: [(cite, links[cite]) for cite in cites] for part, cites in RESIDENT_SOURCES.items()
+    }
+    return render(request, "eo152/resident.html", {"nav": "check", "sources": sources})
 
 
 def _question(step: str, lang: str, chosen: str) -> dict[str, Any]:

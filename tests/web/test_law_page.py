@@ -189,3 +189,16 @@ def test_a_citation_opens_its_section(page: Page, site: str, lang: str) -> None:
     expect(page.locator("#denver-eo-152-P7")).to_be_in_viewport()
     assert_accessible(page)
     shoot(page, f"law-from-answer-{lang}")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_the_residents_page_links_each_source_to_its_section_of_the_law(lang: str) -> None:
+    from eo152.web.flow_views import RESIDENT_SOURCES
+
+    page = Client().get("/resident", {"lang": lang}).content.decode()
+    law = Client().get("/law", {"lang": lang}).content.decode()
+    for cites in RESIDENT_SOURCES.values():
+        for cite in cites:
+            anchor = re.search(rf'href="[^"]*#([^"]+)">{re.escape(cite)}</a>', page)
+            assert anchor, cite
+            assert f'id="{anchor[1]}"' in law, cite
