@@ -111,3 +111,19 @@ def denver_data(denver_settings: Settings, monkeypatch: pytest.MonkeyPatch) -> S
     """The current data folder is the one with the Denver layers (for the web and the API)."""
     monkeypatch.setenv("EO152_DATA_DIR", str(denver_settings.data_dir))
     return denver_settings
+
+
+@pytest.fixture
+def no_connection_checks() -> Iterator[None]:
+    """What Django's test client does around each request: a request that starts or finishes
+    does not check the database connection an earlier test opened (pytest-django refuses that
+    check in a test without the database). For tests that call the WSGI application
+    themselves."""
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)

@@ -42,6 +42,11 @@ CHOICE_OF_PARAMETERS = {"GET /api/v1/places/lookup"}
 LARGE_BATCH = 100 if examples(1) == 1 else MAX_BATCH_SITUATIONS
 
 
+@pytest.fixture(autouse=True)
+def _no_connection_checks(no_connection_checks: None) -> None:
+    pass
+
+
 # No API operation reads or writes the database: without the `django_db` mark, pytest-django
 # refuses any query, which would show here as a 500.
 @schema.parametrize()
