@@ -52,8 +52,8 @@ def test_a_city_attorney_called_fiscalia_is_named_with_its_file_and_line(policy_
 def test_an_open_questions_answer_is_checked_too(policy_dir: Path) -> None:
     questions = policy_dir / "us-federal-limits" / "questions.yaml"
     text = questions.read_text("utf-8")
-    assert "¿Pueden los agentes de Denver detener, citar o arrestar" in text
-    questions.write_text(text.replace("detener, citar o arrestar", "detener, multar o arrestar"))
+    assert "¿Pueden los agentes de Denver detenerlo, citarlo o arrestarlo?" in text
+    questions.write_text(text.replace("citarlo o arrestarlo?", "multarlo o arrestarlo?", 1))
     (found,) = check_glossary(policy_dir)
     where, what = found
     assert where.file == "policies/us-federal-limits/questions.yaml"
