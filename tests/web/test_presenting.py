@@ -173,8 +173,8 @@ def test_every_title_is_a_sentence_with_its_actor_and_its_polarity():
         assert re.search(r"\b(must|must not|may)\b", duty.title), duty.title
     profiling = next(d for d in answer.folded if d.action == "racial_profiling")
     assert profiling.title == (
-        "Police and sheriff's deputies must not stop or question anyone because of race, "
-        "ethnicity or national origin."
+        "Police and sheriff's deputies must not stop or question people because of their race, "
+        "ethnic group or where they come from."
     )
 
 
