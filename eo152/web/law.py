@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from ..rules import Policy
+from ..rules import Instrument, Policy
 from ..services.decisions import engine_for
 from ..services.policy import policy_document
 from .language import language_of, url_with
@@ -75,8 +75,17 @@ def _instrument(found: dict[str, Any], policy: Policy, lang: str) -> dict[str, A
             }
             for section in found["sections"]
         ],
-        "questions": [q["question"][lang] for q in found["open_questions"]],
+        "questions": [_question(q, instrument, lang) for q in found["open_questions"]],
     }
+
+
+def _question(found: dict[str, Any], instrument: Instrument, lang: str) -> dict[str, str]:
+    """An open question, with the deployment's answer in words where its readings give one."""
+    answer = found["answer"]
+    if answer is None:
+        return {"text": found["question"][lang], "answer": ""}
+    asked = next(q for q in instrument.open_questions if q.id == found["id"])
+    return {"text": found["question"][lang], "answer": asked.answer_labels[answer][lang]}
 
 
 def _day(day: date, lang: str) -> str:

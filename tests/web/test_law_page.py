@@ -202,3 +202,29 @@ def test_the_residents_page_links_each_source_to_its_section_of_the_law(lang: st
             anchor = re.search(rf'href="[^"]*#([^"]+)">{re.escape(cite)}</a>', page)
             assert anchor, cite
             assert f'id="{anchor[1]}"' in law, cite
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_a_question_the_deployments_readings_answer_shows_the_answer_in_words(lang: str) -> None:
+    from pathlib import Path
+
+    from django.test import override_settings
+
+    from eo152.services.decisions import engine_for
+
+    readings = Path(__file__).parents[2] / "examples" / "readings-research-recommended.yaml"
+    with override_settings(EO152_READINGS=str(readings)):
+        page = Client().get("/law", {"lang": lang}).content.decode()
+    asked = next(
+        q
+        for i in engine_for(str(readings)).policy.instruments
+        for q in i.open_questions
+        if q.id == "p4-administrative-subpoena"
+    )
+    words = escape(asked.answer_labels["does_not_satisfy"][lang])
+    assert f"{escape(TEXTS[lang]['law_answered'])}: {words}." in page
+    # Without readings every question stays open, and no answer is shown.
+    assert (
+        escape(TEXTS[lang]["law_answered"])
+        not in Client().get("/law", {"lang": lang}).content.decode()
+    )
