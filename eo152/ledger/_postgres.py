@@ -34,22 +34,13 @@ _TABLES = (
     "INSERT INTO ledger_state (id, tree_size) VALUES (1, 0) ON CONFLICT DO NOTHING",
 )
 
-# The statements that take the tables from each version to the next.
-_UPGRADES = {
-    0: (
-        """CREATE TABLE ledger_schema (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            version INTEGER NOT NULL
-        )""",
-        "INSERT INTO ledger_schema (id, version) VALUES (1, 1)",
-    ),
-}
 
 # A fixed advisory-lock key, so two processes creating or upgrading the tables take turns.
 _SCHEMA_LOCK = 152_5
 
 
 class PostgresStore(SQLStore):
+    TABLES = _TABLES
     MARK = "%s"
 
     def __init__(self, connection: psycopg.Connection[Any]) -> None:
@@ -108,14 +99,6 @@ class PostgresStore(SQLStore):
         with self._transaction():
             self._run("SELECT pg_advisory_xact_lock(%s)", (_SCHEMA_LOCK,))
             yield
-
-    def create_tables(self) -> None:
-        for statement in _TABLES:
-            self._run(statement)
-
-    def upgrade(self, version: int) -> None:
-        for statement in _UPGRADES[version]:
-            self._run(statement)
 
     @contextmanager
     def appending(self) -> Iterator[int]:

@@ -37,10 +37,25 @@ _STATEMENTS = {
 }
 
 
+# The statements that take the tables from each version to the next (the same SQL for both
+# drivers; only the column types of the first version differ, in each store's TABLES).
+_UPGRADES = {
+    0: (
+        """CREATE TABLE ledger_schema (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            version INTEGER NOT NULL
+        )""",
+        "INSERT INTO ledger_schema (id, version) VALUES (1, 1)",
+    ),
+}
+
+
 class SQLStore(LogStore):
-    """A store over a DB-API connection; a subclass names its driver's ``MARK``."""
+    """A store over a DB-API connection; a subclass names its driver's ``MARK`` and the
+    ``TABLES`` of the first schema version in its driver's column types."""
 
     MARK: ClassVar[str]
+    TABLES: ClassVar[tuple[str, ...]]
     sql: ClassVar[dict[str, str]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -52,6 +67,14 @@ class SQLStore(LogStore):
 
     @abstractmethod
     def _run_many(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
+
+    def create_tables(self) -> None:
+        for statement in self.TABLES:
+            self._run(statement)
+
+    def upgrade(self, version: int) -> None:
+        for statement in _UPGRADES[version]:
+            self._run(statement)
 
     def add(
         self,

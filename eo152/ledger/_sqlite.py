@@ -45,19 +45,9 @@ _TABLES = (
     "INSERT INTO ledger_state (id, tree_size) VALUES (1, 0) ON CONFLICT DO NOTHING",
 )
 
-# The statements that take the tables from each version to the next.
-_UPGRADES = {
-    0: (
-        """CREATE TABLE ledger_schema (
-            id INTEGER PRIMARY KEY CHECK (id = 1),
-            version INTEGER NOT NULL
-        )""",
-        "INSERT INTO ledger_schema (id, version) VALUES (1, 1)",
-    ),
-}
-
 
 class SQLiteStore(SQLStore):
+    TABLES = _TABLES
     MARK = "?"
 
     def __init__(self, connection: sqlite3.Connection) -> None:
@@ -124,14 +114,6 @@ class SQLiteStore(SQLStore):
         # The write lock, taken at once, keeps other creators and appenders out.
         with self._transaction("BEGIN IMMEDIATE"):
             yield
-
-    def create_tables(self) -> None:
-        for statement in _TABLES:
-            self._run(statement)
-
-    def upgrade(self, version: int) -> None:
-        for statement in _UPGRADES[version]:
-            self._run(statement)
 
     @contextmanager
     def appending(self) -> Iterator[int]:
