@@ -70,9 +70,16 @@ def value_words(path: str, value: Any, lang: str) -> str:
 def duty_sentence(actor: str, action: str, outcome: str, lang: str) -> str:
     """ "Federal agents must not use City property ...": who, whether and what, as a sentence
     whose verb agrees with its actor, for a firm outcome (required, prohibited, permitted)."""
+    return phrase(
+        f"title_{outcome}", lang, actor=label(actor, lang), action=action_verb(actor, action, lang)
+    )
+
+
+def action_verb(actor: str, action: str, lang: str) -> str:
+    """An action said as a verb, for a sentence: its label, unless the label is a noun
+    ("racial profiling") and the vocabulary has a ``verb:`` phrase for it."""
     pair = f"{actor}/{action}"
-    verb = PHRASES.get(f"verb:{pair}", {}).get(lang) or label(pair, lang)
-    return phrase(f"title_{outcome}", lang, actor=label(actor, lang), action=verb)
+    return PHRASES.get(f"verb:{pair}", {}).get(lang) or label(pair, lang)
 
 
 def mid_sentence(words: str) -> str:

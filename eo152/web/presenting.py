@@ -29,7 +29,7 @@ from zoneinfo import ZoneInfo
 
 from ..contract.actions import URGENCY
 from ..contract.people import PERSON
-from ..contract.vocabulary import PHRASES, duty_sentence, label, mid_sentence, phrase
+from ..contract.vocabulary import action_verb, duty_sentence, label, mid_sentence, phrase
 from ..rules import Decision, Duty, Policy
 from ..rules.decision import NotApplicable
 from ..rules.policy import Rule
@@ -238,8 +238,7 @@ class _Page:
         lang = self.lang
         if outcome != "indeterminate":
             return duty_sentence(actor, action, outcome, lang)
-        pair = f"{actor}/{action}"
-        verb = PHRASES.get(f"verb:{pair}", {}).get(lang) or label(pair, lang)
+        verb = action_verb(actor, action, lang)
         # Undecided: "must" when a rule on the pair would require it, else "may".
         must = any(self.outcomes.get(rule) == "required" for rule in rules)
         key = "title_undecided_must" if must else "title_undecided_may"
