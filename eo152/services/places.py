@@ -297,3 +297,15 @@ def answer_dict(found: Answer | AddressAnswer | NameSearch | Intersection) -> di
     """What the API and ``eo152 places lookup --json`` answer: the registry's answer with the
     verdict."""
     return found.to_dict() | {"verdict": place_verdict(found).to_dict()}
+
+
+def point_of_address(address: str) -> tuple[float, float] | None:
+    """The point the places layers give an address, or None when no layer carries it (or
+    there are no layers to read): what a shared link keeps instead of the typed words."""
+    from .. import places  # numpy, shapely: only when an address is given
+
+    try:
+        found = places.Registry.current().fill({"address": address}).answer
+    except places.StoreError:
+        return None
+    return (found.lat, found.lon) if found is not None else None

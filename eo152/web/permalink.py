@@ -20,6 +20,7 @@ from typing import Any
 
 from ..contract import SITUATION, Field, InvalidSituation
 from ..services.decisions import parse_json
+from ..services.places import point_of_address
 
 #: A link longer than a browser keeps is no use; this leaves room for the rest of the URL.
 MAX_PACKED_LENGTH = 8000
@@ -68,20 +69,15 @@ def address_placed(situation: dict[str, Any]) -> bool | None:
     location = situation.get("location")
     if not isinstance(location, dict) or not location.get("address"):
         return None
-    return "lat" in _place_facts(location)
+    return point_of_address(str(location["address"])) is not None
 
 
 def _place_facts(location: dict[str, Any]) -> dict[str, Any]:
     """An address gives way to its point in the places layers (numbers, not typed words),
     which the answer page looks up again to name the place; no point, no address."""
-    from .. import places  # numpy, shapely: only when an address is given
-
     kept = {k: v for k, v in location.items() if k != "address"}
-    try:
-        found = places.Registry.current().fill({"address": location["address"]}).answer
-    except places.StoreError:  # no layers to read: the place stays unknown
-        return kept
-    return {**kept, "lat": found.lat, "lon": found.lon} if found is not None else kept
+    point = point_of_address(str(location["address"]))
+    return {**kept, "lat": point[0], "lon": point[1]} if point is not None else kept
 
 
 def _without_text(node: Field, value: Any) -> Any:
