@@ -127,3 +127,16 @@ def no_connection_checks() -> Iterator[None]:
     yield
     for signal in (request_started, request_finished):
         signal.connect(close_old_connections)
+
+
+@pytest.fixture
+def ledger_ready(data_dir: Path) -> Iterator[Path]:
+    """This test's data folder with its ledger made (key, evidence folder, tables), as
+    ``eo152 init`` makes it; the ledgers the records apps opened are closed afterwards."""
+    from eo152.ledger import LedgerSettings, initialize
+    from eo152.services.records import close_ledgers
+
+    settings = Settings.from_env()
+    initialize(LedgerSettings.from_env(settings.data_dir, settings.database_url))
+    yield data_dir
+    close_ledgers()

@@ -21,6 +21,7 @@ from ._entries import (
     EvidenceRegistered,
     LedgerExported,
     RecordChanged,
+    RecordRead,
     check_text,
     now,
 )
@@ -54,6 +55,7 @@ from ._files import Blob, BlobStore, FolderStore
 from ._head import TreeHead
 from ._ledger import DEFAULT_MAX_BYTES, Evidence, Ledger, LedgerSettings, initialize
 from ._log import ConsistencyProof, MerkleLog
+from ._media import detect_media_type
 from ._memory import MemoryStore
 from ._merkle import verify_consistency, verify_inclusion
 from ._note import Checkpoint, Signer, Verifier
@@ -104,6 +106,7 @@ __all__ = [
     "NoSuchEntry",
     "Receipt",
     "RecordChanged",
+    "RecordRead",
     "RefusedEntry",
     "Report",
     "SchemaTooNew",
@@ -114,6 +117,7 @@ __all__ = [
     "Verifier",
     "check_text",
     "condition_of",
+    "detect_media_type",
     "export_bundle",
     "initialize",
     "load_document",

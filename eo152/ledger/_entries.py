@@ -175,7 +175,11 @@ class LedgerExported:
 
 @dataclass(frozen=True)
 class RecordChanged:
-    """A record (an incident, a referral...) was created or changed; only its hash is kept."""
+    """A record (an incident, a referral...) was created or changed; only its hash is kept.
+
+    ``at`` may be a day (``2026-12-02``) instead of a time: a public report's filing is
+    logged to the day, so the log cannot be matched to a visit at a given minute.
+    """
 
     record_type: str
     record_id: str
@@ -190,6 +194,24 @@ class RecordChanged:
         _require_digest(self.record_sha256, "record_sha256")
         check_text("actor", self.actor)
         return canonical({"kind": "record." + self.change, **self.__dict__})
+
+
+@dataclass(frozen=True)
+class RecordRead:
+    """Someone read a record (``part``: which view of it, such as ``findings`` or
+    ``contact``); the hash of what they were shown is kept, never its words."""
+
+    record_type: str
+    record_id: str
+    record_sha256: str
+    part: str
+    actor: str
+    at: str
+
+    def to_entry(self) -> str:
+        _require_digest(self.record_sha256, "record_sha256")
+        check_text("actor", self.actor)
+        return canonical({"kind": "record.read", **self.__dict__})
 
 
 def registered_file(entry: str) -> tuple[str, int] | None:

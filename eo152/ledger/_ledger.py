@@ -21,6 +21,7 @@ from ._entries import (
     EvidenceRegistered,
     LedgerExported,
     RecordChanged,
+    RecordRead,
     check_texts,
     now,
 )
@@ -187,11 +188,17 @@ class Ledger:
         actor: str,
         incident: str | None = None,
         media_type: str | None = None,
+        day: str | None = None,
     ) -> tuple[Evidence, Receipt]:
-        """Store a file under its SHA-256 and log it; a refused file leaves nothing behind."""
+        """Store a file under its SHA-256 and log it; a refused file leaves nothing behind.
+
+        ``day`` (``2026-12-02``) stamps the entry with that day instead of the time: a
+        public report's files, like its filing, are logged to the day only.
+        """
         check_texts({"actor": actor, "incident": incident, "media_type": media_type})
         at = now()
         self._check_clock(at)
+        at = day or at
         with open_regular(path) as source:
             blob = self.store.put(source, self.settings.max_bytes)
         detected = detect_media_type(blob.head)
@@ -210,9 +217,10 @@ class Ledger:
         )
         return evidence, receipt
 
-    def record(self, event: CustodyEvent | RecordChanged) -> Receipt:
+    def record(self, event: CustodyEvent | RecordChanged | RecordRead) -> Receipt:
         entry = event.to_entry()
-        self._check_clock(event.at)
+        # An entry stamped with a day only is checked against the clock's full time.
+        self._check_clock(event.at if "T" in event.at else now())
         return self.log.append(entry)
 
     def _check_clock(self, at: str) -> None:
@@ -253,6 +261,7 @@ class Ledger:
         note: str | None = None,
         incident: str | None = None,
         media_type: str | None = None,
+        day: str | None = None,
     ) -> tuple[Evidence, Receipt, Receipt]:
         """Store a redacted or clipped copy of ``original`` and log where it came from.
 
@@ -265,6 +274,7 @@ class Ledger:
         self.require_stored(original)
         at = now()
         self._check_clock(at)
+        at = day or at  # as in add_evidence
         # Every field is checked before the copy is read, with the original standing in for
         # the copy's digest, which is known only once the copy is stored.
         CustodyEvent(

@@ -28,6 +28,8 @@ def init(settings: Settings) -> list[str]:
         initialize_ledger(LedgerSettings.from_env(settings.data_dir, settings.database_url))
     )
 
+    done.extend(migrate_records())
+
     from .. import places  # here, so that commands other than init start without numpy & co.
 
     done.extend(_places_lines(places.import_defaults(settings)))
@@ -60,3 +62,22 @@ def _places_lines(reports: list[places.LayerReport]) -> list[str]:
             line += f" ({report.loaded} places, {report.rejected} rejected)"
         lines.append(line)
     return lines
+
+
+def migrate_records() -> list[str]:
+    """The records apps' tables (accounts, incidents...), created or brought up to date."""
+    import io
+
+    import django
+    from django.core.management import call_command
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.site.settings")
+    django.setup()
+    out = io.StringIO()
+    call_command("migrate", interactive=False, verbosity=1, stdout=out)
+    applied = [line.strip() for line in out.getvalue().splitlines() if "Applying" in line]
+    return (
+        [f"applied {len(applied)} database migrations"]
+        if applied
+        else ["kept the records tables (up to date)"]
+    )

@@ -11,6 +11,12 @@
 - ``EO152_READINGS``: a readings file answering open legal questions (none: all stay open).
 - ``EO152_NODE_MODULES``: where ``npm ci`` put the front-end packages (default: the
   checkout's ``node_modules``).
+- ``EO152_CACHE_URL``: ``redis://…`` for a cache shared by several machines (rate limits,
+  proof-of-work replay); default: a folder cache in the data folder, shared by one
+  machine's workers.
+- ``EO152_OIDC_*``: the City's single sign-on (OpenID Connect); see ``docs/accounts.md``.
+- ``EO152_RATE_LIMITS``: ``0`` sets the public intake's per-client limits aside (the load
+  benchmark, ``benchmarks/intake.py``); never in a deployment.
 - ``EO152_BEHIND_HTTPS_PROXY``: ``1`` behind a TLS-terminating proxy, so that
   ``X-Forwarded-Proto: https`` counts as HTTPS (HTTPS redirect, HSTS, secure CSRF cookie).
   Cookies set on an HTTPS request are always marked secure.
@@ -40,7 +46,16 @@ ALLOWED_HOSTS = [
 ]
 
 INSTALLED_APPS = [
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
+    "rules",
+    "axes",
+    "formtools",
+    "django_altcha",
+    "eo152.accounts",
+    "eo152.incidents",
     "eo152.web",
     "eo152.api",
 ]
@@ -49,9 +64,13 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "eo152.site.security.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into its answer.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "eo152.site.urls"
@@ -75,13 +94,71 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # WAL: readers never wait for the writer, so several server workers share one file.
     DATABASES["default"]["OPTIONS"] = {"init_command": "PRAGMA journal_mode=WAL;"}
 
-# No sessions or users yet: the only cookie is the CSRF token.
+# Accounts (eo152.accounts): roles from CONTRACT.md, permissions in eo152/accounts/rules.py.
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # refuses a locked-out account before the password
+    "rules.permissions.ObjectPermissionBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",  # reads hashes made before Argon2
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+]
+LOGIN_URL = "/sign-in"
+LOGIN_REDIRECT_URL = "/incidents"
+# Five wrong passwords lock the account for an hour, by account name: a sign-in's address is
+# not kept (AXES_LOCKOUT_PARAMETERS), and a lockout cannot be dodged by changing networks.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = 1
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# A signed-in session lasts a shift and ends with the browser.
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+
+_cache_url = os.environ.get("EO152_CACHE_URL")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url}
+        if _cache_url
+        else {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(_eo152.data_dir / "cache"),
+        }
+    )
+}
+# The folder cache's increments are not atomic: two requests of one client at the same instant
+# may count once. A flood is still stopped a request or two later; Redis counts exactly.
+# axes.W006: lockout is by account name on purpose (above), not by address.
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.E003", "django_ratelimit.W001", "axes.W006"]
+EO152_RATE_LIMITS = os.environ.get("EO152_RATE_LIMITS", "1") != "0"
+RATELIMIT_ENABLE = EO152_RATE_LIMITS
+ALTCHA_HMAC_KEY = SECRET_KEY
+ALTCHA_INCLUDE_TRANSLATIONS = True
+
+# The public form keeps its draft in the session; large files go to disk as they arrive.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.TemporaryFileUploadHandler"]
+
 CSRF_COOKIE_HTTPONLY = True
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_FAILURE_VIEW = "eo152.site.errors.csrf_failure"
 if os.environ.get("EO152_BEHIND_HTTPS_PROXY") == "1":
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     CSRF_COOKIE_SECURE = True
+    SESSION_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_SSL_REDIRECT = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,0 +1,83 @@
+"""Every permission in the project, in one table of ``rules`` predicates.
+
+Pages, API endpoints and CLI commands all ask ``user.has_perm(name, record)`` (through
+:func:`require`); none decides on a role by itself. ``tests/accounts/test_permissions.py``
+walks every (role, page or endpoint, action) against this table.
+
+Records are passed duck-typed (``filed_by_id``, ``assigned_investigator_id``) so this module
+needs no app's models.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import rules
+from django.core.exceptions import PermissionDenied
+
+from .roles import Role
+
+# rules ships without type hints: its two entry points, typed once here.
+_predicate: Callable[..., Any] = rules.predicate  # type: ignore[attr-defined]
+_add_perm: Callable[[str, Any], None] = rules.add_perm  # type: ignore[attr-defined]
+
+
+def _role_in(*roles: Role) -> Any:
+    names = frozenset(role.value for role in roles)
+
+    def has_role(user: Any) -> bool:
+        return bool(getattr(user, "is_active", False) and getattr(user, "role", None) in names)
+
+    return _predicate(has_role, name=f"role in {sorted(names)}")
+
+
+@_predicate
+def filed_it(user: Any, record: Any) -> bool:
+    return record is not None and record.filed_by_id == user.pk
+
+
+@_predicate
+def assigned_to_it(user: Any, record: Any) -> bool:
+    return record is not None and record.assigned_investigator_id == user.pk
+
+
+officer = _role_in(Role.OFFICER)
+intake = _role_in(Role.INTAKE)
+supervisor = _role_in(Role.SUPERVISOR)
+investigator = _role_in(Role.INVESTIGATOR)
+# The Monitor reads everything, changes nothing; the City Attorney reviews.
+reads_every_incident = _role_in(
+    Role.SUPERVISOR, Role.INVESTIGATOR, Role.MONITOR, Role.CITY_ATTORNEY
+)
+files_incidents = _role_in(Role.OFFICER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.INTAKE)
+
+PERMISSIONS: dict[str, Any] = {
+    # Filing through the officer's form or the API (the public form needs no account).
+    "incidents.file": files_incidents,
+    # The list of incidents: each role sees what incidents.view lets it open.
+    "incidents.list": files_incidents | reads_every_incident,
+    "incidents.view": reads_every_incident | ((officer | intake) & filed_it),
+    # A confidential reporter's name and how to reach them: the assigned investigator only.
+    # The same goes for a public photo as taken (its metadata can say where the reporter was).
+    "incidents.view_contact": investigator & assigned_to_it,
+    "incidents.view_original": investigator & assigned_to_it,
+    # Facts established later, and who works the incident.
+    "incidents.change": investigator | supervisor,
+    "incidents.assign": supervisor,
+    "incidents.review": investigator,
+    "incidents.add_evidence": investigator | supervisor | ((officer | intake) & filed_it),
+    # Accounts and tokens: the administrator, who reads no incident.
+    "accounts.manage": _role_in(Role.ADMINISTRATOR),
+}
+
+for _name, _predicate_of_permission in PERMISSIONS.items():
+    _add_perm(_name, _predicate_of_permission)
+
+
+def require(user: Any, permission: str, record: Any = None) -> None:
+    """Raise PermissionDenied unless ``user`` holds ``permission`` (on ``record``)."""
+    if permission not in PERMISSIONS:
+        raise KeyError(f"no permission named {permission!r}")
+    if not user.has_perm(permission, record):
+        raise PermissionDenied(permission)

@@ -1,0 +1,154 @@
+"""One incident record for the three doors (public form, officer form, API).
+
+Privacy by design: no column can hold immigration status or citizenship; a public report
+keeps no address, browser or precise time (``filed_at`` is empty, ``filed_on`` is the day);
+a confidential reporter's contact sits in its own table that only the assigned
+investigator's pages read.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class Source(models.TextChoices):
+    PUBLIC = "public"
+    OFFICER = "officer"
+    HOTLINE = "hotline"
+    SYSTEM = "system"
+
+
+class State(models.TextChoices):
+    RECEIVED = "received"
+    UNDER_REVIEW = "under_review"
+    INVESTIGATION_OPENED = "investigation_opened"
+    REFERRED = "referred"
+    CLOSED = "closed"
+
+
+class ClosedReason(models.TextChoices):
+    RESOLVED = "resolved"
+    DUPLICATE = "duplicate"
+    NO_VIOLATION = "no_violation"
+    NOT_ENOUGH_INFORMATION = "not_enough_information"
+    OUTSIDE_JURISDICTION = "outside_jurisdiction"
+    WITHDRAWN = "withdrawn"
+
+
+class Reporting(models.TextChoices):
+    ANONYMOUS = "anonymous"  # no contact kept; the reporter learns the status only
+    CONFIDENTIAL = "confidential"  # contact kept, shown to the assigned investigator only
+    ON_DUTY = "on_duty"  # an officer or partner system filing under its account
+
+
+class BodyCamera(models.TextChoices):
+    RECORDING = "recording"
+    OFF = "off"
+    NONE = "none"
+    UNKNOWN = "unknown"
+
+
+class Incident(models.Model):
+    reference = models.CharField(max_length=16, unique=True)
+    source = models.CharField(max_length=10, choices=Source.choices)
+    state = models.CharField(max_length=24, choices=State.choices, default=State.RECEIVED)
+    closed_reason = models.CharField(max_length=24, choices=ClosedReason.choices, blank=True)
+    reporting = models.CharField(max_length=12, choices=Reporting.choices)
+    situation = models.JSONField()
+    narrative = models.TextField(blank=True)
+    occurred_at = models.DateTimeField(null=True, blank=True)
+    filed_on = models.DateField()
+    filed_at = models.DateTimeField(null=True, blank=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    external_id = models.CharField(max_length=100, null=True, blank=True)
+    assigned_investigator = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    followup_sha256 = models.CharField(max_length=64, blank=True)
+    body_camera = models.CharField(max_length=10, choices=BodyCamera.choices, blank=True)
+    body_camera_clips = models.JSONField(default=list)
+    language = models.CharField(max_length=2, default="en")
+    record_sha256 = models.CharField(max_length=64)
+    receipt = models.JSONField()
+
+    class Meta:
+        ordering = ("-id",)
+        constraints = (
+            # The API's idempotency: one incident per (account, external_id).
+            models.UniqueConstraint(
+                fields=("filed_by", "external_id"),
+                condition=models.Q(external_id__isnull=False),
+                name="one_incident_per_external_id",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Contact(models.Model):
+    """A confidential reporter's way back: shown to the assigned investigator only."""
+
+    incident = models.OneToOneField(Incident, on_delete=models.CASCADE, related_name="contact")
+    name = models.CharField(max_length=200, blank=True)
+    phone = models.CharField(max_length=40, blank=True)
+    email = models.CharField(max_length=254, blank=True)
+
+
+class Personnel(models.Model):
+    """Agents or officers present, as observed: agency, unit, badge, vehicle plate."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="personnel")
+    agency = models.CharField(max_length=20)
+    unit = models.CharField(max_length=100, blank=True)
+    badge = models.CharField(max_length=40, blank=True)
+    plate = models.CharField(max_length=20, blank=True)
+    plate_state = models.CharField(max_length=2, blank=True)
+    description = models.CharField(max_length=300, blank=True)
+
+
+class Finding(models.Model):
+    """The engine's decision on the incident's facts, kept with the policy that made it.
+
+    A new finding is added whenever the facts or the policy change; the latest is current.
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="findings")
+    situation = models.JSONField()
+    decision = models.JSONField()
+    policy = models.JSONField()
+    decided_on = models.DateField()
+    decided_at = models.DateTimeField(null=True, blank=True)  # empty for a public filing
+
+    class Meta:
+        ordering = ("-id",)
+        get_latest_by = "id"
+
+
+class Evidence(models.Model):
+    """A file in the ledger's evidence store, linked to the incident with its receipt.
+
+    ``shown_sha256`` is what viewers get: the file itself, or for a public photo a copy
+    with its EXIF and location metadata removed (logged as a derivation).
+    """
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="evidence")
+    sha256 = models.CharField(max_length=64)
+    shown_sha256 = models.CharField(max_length=64)
+    size = models.BigIntegerField()
+    media_type = models.CharField(max_length=255)
+    label = models.CharField(max_length=200, blank=True)
+    added_on = models.DateField()
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    receipt = models.JSONField()
+
+    class Meta:
+        ordering = ("id",)
+        constraints = (
+            models.UniqueConstraint(fields=("incident", "sha256"), name="one_link_per_file"),
+        )
