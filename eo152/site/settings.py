@@ -83,6 +83,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.csrf",
+                "django.contrib.auth.context_processors.auth",
                 "eo152.web.context.page_language",
             ]
         },

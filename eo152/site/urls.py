@@ -1,5 +1,6 @@
 """Every address the project answers: the pages, the health check and the API under
-/api/v1/, each app's own routes included here, and the error handlers."""
+/api/v1/, each app's own routes included here (the public report, staff pages, sign-in),
+and the error handlers."""
 
 from __future__ import annotations
 
@@ -9,7 +10,11 @@ from . import errors, health
 
 urlpatterns = [
     path("", include("eo152.web.urls")),
+    path("", include("eo152.incidents.urls_public")),
+    path("", include("eo152.incidents.urls_staff")),
+    path("", include("eo152.accounts.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path("api/v1/", include("eo152.incidents.api_urls")),
     path("api/v1/", include("eo152.api.urls")),
 ]
 

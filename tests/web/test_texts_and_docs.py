@@ -5,10 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import yaml
-
 import eo152.web
-from eo152.web.texts import TEXTS
+from eo152.web.texts import TEXTS, catalogue_entries
 
 WEB = Path(eo152.web.__file__).parent
 ROOT = WEB.parents[1]
@@ -16,8 +14,7 @@ _OPTIONAL_IN_ENGLISH = {"api_docs_english_only"}  # a note only a Spanish reader
 
 
 def test_every_text_has_both_languages():
-    entries = yaml.safe_load((WEB / "texts.yaml").read_text("utf-8"))
-    for key, entry in entries.items():
+    for key, entry in catalogue_entries().items():
         assert set(entry) == {"en", "es"}, key
         assert entry["es"].strip(), key
         assert entry["en"].strip() or key in _OPTIONAL_IN_ENGLISH, key
