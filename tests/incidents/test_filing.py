@@ -13,6 +13,8 @@ from eo152.incidents import services
 from eo152.incidents.models import Incident
 from eo152.ledger import verify_receipt
 
+pytestmark = [pytest.mark.db]
+
 SHOOTING = {
     "agents": {"agencies": ["ICE_ERO"], "purpose": "civil_immigration"},
     "force": {"kind": "firearm", "target": "observer", "ongoing": False},
