@@ -13,6 +13,7 @@ import sys
 import typer
 
 from ..config import Settings
+from ..services.datadir import MigrationFailed
 from ..services.datadir import init as init_data_dir
 from . import evidence, ledger, policy
 from ._options import JsonOption
@@ -45,7 +46,10 @@ def _root() -> None:
 def init(as_json: JsonOption = False) -> None:
     """Create the data folder (EO152_DATA_DIR) and what it needs. Safe to run twice."""
     with ledger.reported():  # an unusable DATABASE_URL is the operator's to fix: exit 2
-        lines = init_data_dir(Settings.from_env())
+        try:
+            lines = init_data_dir(Settings.from_env())
+        except MigrationFailed as error:
+            fail(str(error))
     if as_json:
         print_json({"done": lines})
         return

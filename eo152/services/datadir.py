@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +30,7 @@ def init(settings: Settings) -> list[str]:
         initialize_ledger(LedgerSettings.from_env(settings.data_dir, settings.database_url))
     )
 
-    done.extend(migrate_records())
+    done.extend(migrate_records(settings))
 
     from .. import places  # here, so that commands other than init start without numpy & co.
 
@@ -64,20 +66,34 @@ def _places_lines(reports: list[places.LayerReport]) -> list[str]:
     return lines
 
 
-def migrate_records() -> list[str]:
-    """The records apps' tables (accounts, incidents...), created or brought up to date."""
-    import io
+class MigrationFailed(Exception):
+    """The records tables could not be brought up to date; the message says why."""
 
-    import django
-    from django.core.management import call_command
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.site.settings")
-    django.setup()
-    out = io.StringIO()
-    call_command("migrate", interactive=False, verbosity=1, stdout=out)
-    applied = [line.strip() for line in out.getvalue().splitlines() if "Applying" in line]
-    return (
-        [f"applied {len(applied)} database migrations"]
-        if applied
-        else ["kept the records tables (up to date)"]
+def migrate_records(settings: Settings) -> list[str]:
+    """The records apps' tables (accounts, incidents...) in ``settings``' database, created
+    or brought up to date.
+
+    Django's own ``migrate`` runs in a child process given this data folder and database:
+    Django reads its settings once per process, and the caller's may name another folder.
+    """
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "eo152.site.settings",
+        "EO152_DATA_DIR": str(settings.data_dir),
+        "DATABASE_URL": settings.database_url,
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--noinput", "-v", "1"],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
     )
+    if done.returncode != 0:
+        reason = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise MigrationFailed(f"cannot bring the records tables up to date: {reason}")
+    applied = sum("Applying" in line for line in done.stdout.splitlines())
+    if applied:
+        return [f"applied {applied} database migrations"]
+    return ["kept the records tables (up to date)"]
