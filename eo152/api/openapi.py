@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..contract.schema import decision_json_schema, situation_json_schema
-from . import openapi_places
+from . import openapi_incidents, openapi_places
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .openapi_refs import COMPONENTS, problem_response, ref
 
@@ -57,6 +57,7 @@ def openapi_document() -> dict[str, Any]:
     schemas["Decision"] = _hoist_defs(decision_json_schema(), schemas)
     schemas["Policy"] = POLICY_SCHEMA
     schemas.update(openapi_places.SCHEMAS)
+    schemas.update(openapi_incidents.SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -69,8 +70,12 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/decisions": {"post": _DECIDE_OPERATION},
             "/api/v1/policy": {"get": _POLICY_OPERATION},
             **openapi_places.PATHS,
+            **openapi_incidents.PATHS,
         },
-        "components": {"schemas": schemas},
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": openapi_incidents.SECURITY_SCHEMES,
+        },
     }
 
 
