@@ -7,7 +7,7 @@ exception's label, one open question, one page string. For each text:
 - no sentence longer than 20 words (Spanish 24), and no more than 15 words a sentence on
   average (Spanish 18): ``MAX_SENTENCE_WORDS`` and ``MAX_MEAN_SENTENCE_WORDS``;
 - English: a Flesch-Kincaid grade of at most 8 (officers' text) or 6 (residents' text, the keys
-  ``resident_*`` of eo152/web/texts.yaml);
+  ``resident_*`` of eo152/web/texts.yaml and eo152/incidents/texts_public.yaml);
 - Spanish: a Fernández-Huerta score of at least 65 (officers') or 75 (residents').
 
 Quoted law and citations are taken out before measuring (``measured_words``): a reader does not
@@ -39,6 +39,7 @@ PAGES = (
     ROOT / "eo152" / "contract" / "vocabulary.yaml",
     ROOT / "eo152" / "web" / "texts.yaml",
     ROOT / "eo152" / "cli" / "texts.yaml",
+    ROOT / "eo152" / "incidents" / "texts_public.yaml",
 )
 
 # Words a sentence may have, at most and on average over a text. Spanish says the same thing in
