@@ -15,7 +15,7 @@ import typer
 from ..config import Settings
 from ..services.datadir import MigrationFailed
 from ..services.datadir import init as init_data_dir
-from . import evidence, ledger, policy
+from . import demo, evidence, incidents, ledger, policy, tokens, users
 from ._options import JsonOption
 from ._output import console, fail, print_json
 from .decide import decide
@@ -35,6 +35,10 @@ app.add_typer(places_app, name="places")
 
 app.add_typer(ledger.app, name="ledger")
 app.add_typer(evidence.app, name="evidence")
+app.add_typer(users.app, name="users")
+app.add_typer(tokens.app, name="tokens")
+app.add_typer(incidents.app, name="incidents")
+app.add_typer(demo.app, name="demo")
 
 
 @app.callback()

@@ -1,0 +1,100 @@
+"""``eo152 demo load``: demo accounts and incidents on a new data folder, once, and never
+into a data folder that holds records of its own."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from typer.testing import CliRunner
+
+from eo152 import places
+from eo152.accounts.models import User
+from eo152.accounts.roles import ROLES
+from eo152.cli import app
+from eo152.config import Settings
+from eo152.incidents import demo, services
+from eo152.incidents.models import Evidence, Incident
+from eo152.services.records import site_ledger
+
+pytestmark = [pytest.mark.db]
+
+
+@pytest.fixture
+def demo_folder(
+    data_dir: Path, denver_settings: Settings, make_user: Callable[[str], User]
+) -> Path:
+    """This test's data folder, with its ledger and the Denver layers ``eo152 init`` imports."""
+    shutil.copytree(places.store_dir(denver_settings.data_dir), places.store_dir(data_dir))
+    return data_dir
+
+
+def load(*args: str) -> Any:
+    return CliRunner().invoke(app, ["demo", "load", *args])
+
+
+def test_the_demo_loads_accounts_incidents_and_evidence_once(demo_folder: Path) -> None:
+    first = load("--json")
+    assert first.exit_code == 0, first.output
+    loaded = json.loads(first.stdout)
+    assert not loaded["already_loaded"]
+    assert sorted(a["role"] for a in loaded["accounts"]) == sorted(ROLES)
+    for account in loaded["accounts"]:
+        user = User.objects.get(username=account["username"])
+        assert user.check_password(account["password"]) and user.role == account["role"]
+    assert len(loaded["incidents"]) == Incident.objects.count() == len(demo.INCIDENTS)
+    sources = {incident.source for incident in Incident.objects.all()}
+    assert sources == {"public", "officer", "hotline"}
+    # Real Denver places, found by the registry from an address or a point.
+    places_found = {
+        services.current_finding(i).decision.get("place", {}).get("name")
+        for i in Incident.objects.all()
+    }
+    assert {"Denver Public Library", "Civic Center Park"} <= places_found
+    assert Incident.objects.filter(language="es", reporting="anonymous").exists()
+    assert Incident.objects.filter(reporting="confidential", state="under_review").exists()
+    assert Incident.objects.filter(personnel__agency="CBP", body_camera="recording").exists()
+
+    again = load()
+    assert again.exit_code == 0, again.output
+    assert "demo already loaded" in again.stdout
+    assert all(a["password"] in again.stdout for a in loaded["accounts"])
+    assert Incident.objects.count() == len(demo.INCIDENTS)
+    assert User.objects.count() == len(ROLES)
+
+
+def test_a_public_photo_is_shown_as_a_copy_without_its_metadata(demo_folder: Path) -> None:
+    assert load().exit_code == 0
+    evidence = Evidence.objects.get(media_type="image/jpeg")
+    assert evidence.shown_sha256 and evidence.shown_sha256 != evidence.sha256
+    store = site_ledger().store
+    with store.open(evidence.sha256) as original, Image.open(original) as photo:
+        assert photo.getexif().get_ifd(0x8825), "the original keeps its GPS metadata"
+    with store.open(evidence.shown_sha256) as shown, Image.open(shown) as photo:
+        assert not photo.getexif(), "the copy others see has none"
+    assert Evidence.objects.count() == 3
+
+
+def test_the_demo_never_loads_beside_an_account_of_the_folders_own(
+    demo_folder: Path, make_user: Callable[[str], User]
+) -> None:
+    make_user("officer")
+    run = load()
+    assert run.exit_code == 2
+    assert "already holds records" in run.stderr and "DEMO=0" in run.stderr
+    assert not Incident.objects.exists() and User.objects.count() == 1
+
+
+def test_the_demo_never_loads_beside_an_incident_of_the_folders_own(demo_folder: Path) -> None:
+    situation = {"location": {"ownership": "city_owned", "kind": "library"}}
+    services.file_incident(
+        services.Intake(source="public", situation=situation, reporting="anonymous"), by=None
+    )
+    run = load()
+    assert run.exit_code == 2 and "already holds incidents" in run.stderr
+    assert Incident.objects.count() == 1 and not User.objects.exists()
