@@ -123,6 +123,38 @@ AXES_COOLOFF_TIME = 1
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
+# A locked account gets a page in its own language saying when to try again and whom to ask.
+AXES_LOCKOUT_CALLABLE = "eo152.accounts.views.locked_out"
+
+# The City's single sign-on (OpenID Connect), on when a client id is set; docs/accounts.md
+# walks through it. The provider's endpoints are given, not discovered, so starting the app
+# never depends on the provider answering.
+_oidc_client_id = os.environ.get("EO152_OIDC_CLIENT_ID", "")
+EO152_OIDC = bool(_oidc_client_id)
+if EO152_OIDC:
+    from ..accounts.roles import ROLES
+
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("eo152.accounts.oidc.CityAccountBackend")
+    OIDC_RP_CLIENT_ID = _oidc_client_id
+    OIDC_RP_CLIENT_SECRET = os.environ["EO152_OIDC_CLIENT_SECRET"]
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ["EO152_OIDC_AUTHORIZATION_ENDPOINT"]
+    OIDC_OP_TOKEN_ENDPOINT = os.environ["EO152_OIDC_TOKEN_ENDPOINT"]
+    OIDC_OP_USER_ENDPOINT = os.environ["EO152_OIDC_USER_ENDPOINT"]
+    OIDC_OP_JWKS_ENDPOINT = os.environ["EO152_OIDC_JWKS_ENDPOINT"]
+    OIDC_RP_SIGN_ALGO = os.environ.get("EO152_OIDC_SIGN_ALGO", "RS256")
+    OIDC_RP_SCOPES = os.environ.get("EO152_OIDC_SCOPES", "openid")
+    #: The claim holding the person's role, and the provider's words for our roles.
+    EO152_OIDC_ROLE_CLAIM = os.environ.get("EO152_OIDC_ROLE_CLAIM", "eo152_role")
+    # "DPD-Officers=officer,OIM=monitor"; each of our role names also stands for itself.
+    EO152_OIDC_ROLES = {role: role for role in ROLES}
+    for _pair in filter(None, os.environ.get("EO152_OIDC_ROLES", "").split(",")):
+        _theirs, _, _ours = (side.strip() for side in _pair.partition("="))
+        if _ours not in ROLES or not _theirs:
+            raise ValueError(f"EO152_OIDC_ROLES: {_pair!r} is not VALUE=ROLE with one of {ROLES}")
+        EO152_OIDC_ROLES[_theirs] = _ours
+    LOGIN_REDIRECT_URL_FAILURE = "/sign-in?refused=1"
+
 # A signed-in session lasts a shift and ends with the browser.
 SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
