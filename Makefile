@@ -47,8 +47,12 @@ $(NGINX):
 setup: $(BIN)/eo152 postgis node_modules/.package-lock.json $(CHROMIUM) $(NGINX)
 
 # Serves the web app (Check a situation) and the API on http://$(HOST):$(PORT)/ until Ctrl-C.
+# A new data folder gets the demo (accounts for every role, printed, and a few incidents);
+# `make run DEMO=0` for a real deployment. `eo152 demo load` refuses a folder with records.
+DEMO ?= 1
 run: setup
 	$(BIN)/eo152 init
+	if [ "$(DEMO)" != 0 ]; then $(BIN)/eo152 demo load; fi
 	$(BIN)/eo152 serve --host $(HOST) --port $(PORT)
 
 test: setup lint typecheck pytest pytest-postgres policy scenarios
