@@ -262,3 +262,26 @@ def test_a_confidential_reporters_contact_never_appears_in_the_json(token_for) -
         assert response.status_code == 200
         text = response.content.decode()
         assert "Rosa" not in text and "555-0143" not in text and "contact" not in text
+
+
+def test_both_endpoints_are_in_the_openapi_document_and_its_page(collected_static: None) -> None:
+    document = Client().get("/api/v1/openapi.json").json()
+    filing_operation = document["paths"]["/api/v1/incidents"]["post"]
+    reading = document["paths"]["/api/v1/incidents/{reference}"]["get"]
+    assert filing_operation["security"] == reading["security"] == [{"bearer": []}]
+    assert document["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
+    assert {"200", "201", "401", "403", "413", "422"} <= set(filing_operation["responses"])
+    assert {"200", "401", "404"} <= set(reading["responses"])
+    schemas = document["components"]["schemas"]
+    assert set(schemas["IncidentFiling"]["properties"]) == {
+        "situation",
+        "source",
+        "narrative",
+        "occurred_at",
+        "external_id",
+        "personnel",
+        "body_camera",
+        "body_camera_clips",
+    }
+    page = Client().get("/api/v1/docs").content.decode()
+    assert "POST /api/v1/incidents" in page and "GET /api/v1/incidents/{reference}" in page
