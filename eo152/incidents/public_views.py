@@ -13,6 +13,7 @@ import json
 import secrets
 import time
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -225,7 +226,7 @@ class ReportWizard(NamedUrlSessionWizardView):  # type: ignore[misc]
                 rows.append(
                     {
                         "question": texts[f"resident_report_q_{name}"],
-                        "answer": _answer_text(name, data.get(name), texts),
+                        "answer": _answer_text(name, data.get(name), self.lang),
                         "change_url": url_with(
                             reverse(STEP_URL, kwargs={"step": step}), self.lang, change="1"
                         ),
@@ -434,8 +435,9 @@ def _field(form: StepForm, name: str, texts: dict[str, str]) -> dict[str, Any]:
     }
 
 
-def _answer_text(name: str, value: Any, texts: dict[str, str]) -> str:
+def _answer_text(name: str, value: Any, lang: str) -> str:
     """An answer as the check page shows it; "don't know" or blank as "Don't know"."""
+    texts = TEXTS[lang]
     if name == "file":
         return str(getattr(value, "name", "") or "") or texts["resident_report_no_file"]
     if name in ("name", "phone", "email") and not value:
@@ -444,8 +446,10 @@ def _answer_text(name: str, value: Any, texts: dict[str, str]) -> str:
         return texts["dont_know"]
     if name == "reporting":
         return texts[f"resident_report_a_reporting_{value}"]
+    if isinstance(value, date):
+        return value.strftime("%m/%d/%Y" if lang == "en" else "%d/%m/%Y")
     if isinstance(value, list):
-        return ", ".join(
+        return "\n".join(
             texts["dont_know"] if v == DONT_KNOW else texts[f"resident_report_a_{name}_{v}"]
             for v in value
         )
