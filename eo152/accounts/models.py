@@ -23,6 +23,7 @@ class ApiToken(models.Model):
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="tokens")
     secret_sha256 = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

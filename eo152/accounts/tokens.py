@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,10 +18,14 @@ from django.utils import timezone
 from .models import ApiToken, User
 
 PREFIX = "eo152"
+#: How long a token lasts unless its maker says otherwise: a year, so a forgotten token
+#: of a system nobody runs any more stops working by itself.
+DEFAULT_DAYS = 365
+MAX_DAYS = 3 * 365
 
 
 class TokenRefused(Exception):
-    """A token that is malformed, unknown, revoked, or whose account is disabled."""
+    """A token that is malformed, unknown, revoked, expired, or whose account is disabled."""
 
 
 @dataclass(frozen=True)
@@ -33,11 +38,18 @@ def _digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-def create(user: User) -> IssuedToken:
-    """Make a token for ``user``; the returned text is the only copy there will be."""
+def create(user: User, days: int = DEFAULT_DAYS) -> IssuedToken:
+    """Make a token for ``user`` lasting ``days``; the returned text is the only copy."""
+    if not 1 <= days <= MAX_DAYS:
+        raise TokenRefused(f"a token lasts from 1 to {MAX_DAYS} days (not {days})")
     token_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
-    ApiToken.objects.create(token_id=token_id, user=user, secret_sha256=_digest(secret))
+    ApiToken.objects.create(
+        token_id=token_id,
+        user=user,
+        secret_sha256=_digest(secret),
+        expires_at=timezone.now() + timedelta(days=days),
+    )
     return IssuedToken(token_id, f"{PREFIX}_{token_id}_{secret}")
 
 
@@ -54,6 +66,8 @@ def authenticate(token: str) -> User:
         raise TokenRefused("this token is not known")
     if row.revoked_at is not None:
         raise TokenRefused(f"token {token_id} was revoked")
+    if row.expires_at <= timezone.now():
+        raise TokenRefused(f"token {token_id} expired on {row.expires_at.date().isoformat()}")
     if not row.user.is_active:
         raise TokenRefused(f"the account of token {token_id} is disabled")
     return row.user

@@ -19,25 +19,18 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ..rules import InvalidSituation
 from ..services.decisions import (
-    InputBeyondLimits,
     PlacesUnavailable,
     decide_all,
     decide_batch_json,
     not_listed,
-    parse_json,
     to_json,
 )
+from .body import BodyTooLarge, read_json, refused_body
 from .gate import LARGE_BATCH, gated, is_free
-from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
+from .limits import MAX_BATCH_SITUATIONS, MAX_LISTED_ERRORS
 from .problems import field_problem, method_not_allowed, problem
 
 _log = logging.getLogger("eo152.api")
-
-
-class _BodyTooLarge(Exception):
-    def __init__(self, size: int | None) -> None:
-        super().__init__(size)
-        self.size = size  # None when the body came without a length and was cut off
 
 
 @csrf_exempt  # no cookie authenticates an API call, so there is no session to forge
@@ -45,17 +38,9 @@ def decisions(request: HttpRequest) -> HttpResponseBase:
     if request.method != "POST":
         return method_not_allowed(["POST"])
     try:
-        payload = _json_body(request)
-    except _BodyTooLarge as too_large:
-        sent = "more" if too_large.size is None else f"{too_large.size:,} bytes"
-        return problem(
-            413,
-            "Body too large",
-            f"A body holds at most 1 MB ({MAX_BODY_BYTES:,} bytes); this one has {sent}.",
-        )
-    except InvalidSituation as error:  # not JSON, or beyond the limits: the CLI's words
-        title = "JSON beyond the limits" if isinstance(error, InputBeyondLimits) else "Not JSON"
-        return problem(400, title, "; ".join(e.message for e in error.errors))
+        payload = read_json(request)
+    except (BodyTooLarge, InvalidSituation) as error:
+        return refused_body(error)
     if isinstance(payload, list) and len(payload) > MAX_BATCH_SITUATIONS:
         return problem(
             413,
@@ -94,20 +79,3 @@ def _batch(payload: list[object]) -> HttpResponseBase:
     if large:
         chunks = gated(chunks, settings.EO152_RUN_DIR)
     return StreamingHttpResponse(chunks, content_type="application/json")
-
-
-def _json_body(request: HttpRequest) -> object:
-    """The parsed body, refused before it is read whole when it is over the limit.
-
-    A body sent in chunks (``Transfer-Encoding: chunked``) has no length, and Django reads
-    no body without one; it is read from the server's input up to the limit instead.
-    """
-    declared = request.headers.get("Content-Length", "")
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _BodyTooLarge(int(declared))
-    chunked = not declared and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    stream = request.META["wsgi.input"] if chunked else request
-    body = stream.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        raise _BodyTooLarge(None)
-    return parse_json(body)

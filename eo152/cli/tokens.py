@@ -18,6 +18,7 @@ app = typer.Typer(help="API tokens: make one, list them, revoke one.", no_args_i
 @app.command()
 def create(
     username: Annotated[str, typer.Argument(help="The account the token acts for.")],
+    days: Annotated[int, typer.Option(help="How many days the token lasts (1 to 1095).")] = 365,
     as_json: JsonOption = False,
 ) -> None:
     """Make a token for USERNAME and print it once, alone on the last line."""
@@ -30,7 +31,10 @@ def create(
             fail(f"no account is named {escape(username)!r} (see `eo152 users list`)")
         if not user.is_active:
             fail(f"the account {escape(username)!r} is disabled")
-        issued = tokens.create(user)
+        try:
+            issued = tokens.create(user, days)
+        except tokens.TokenRefused as error:
+            fail(str(error))
     if as_json:
         print_json(
             {
@@ -61,6 +65,7 @@ def list_tokens(as_json: JsonOption = False) -> None:
                 "account": row.user.username,
                 "role": row.user.role,
                 "created": row.created_at.isoformat(timespec="seconds"),
+                "expires": row.expires_at.isoformat(timespec="seconds"),
                 "revoked": row.revoked_at.isoformat(timespec="seconds") if row.revoked_at else None,
             }
             for row in ApiToken.objects.select_related("user").order_by("created_at")
@@ -68,10 +73,15 @@ def list_tokens(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(rows)
         return
-    grid = table("id", "account", "role", "created", "revoked")
+    grid = table("id", "account", "role", "created", "expires", "revoked")
     for row in rows:
         grid.add_row(
-            row["id"], escape(row["account"]), row["role"], row["created"], row["revoked"] or "-"
+            row["id"],
+            escape(row["account"]),
+            row["role"],
+            row["created"],
+            row["expires"],
+            row["revoked"] or "-",
         )
     console.print(grid)
 

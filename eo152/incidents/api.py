@@ -20,10 +20,10 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 
 from ..accounts.api_auth import BearerRefused, bearer_user
-from ..api.limits import MAX_BODY_BYTES
+from ..api.body import BodyTooLarge, read_json, refused_body
 from ..api.problems import field_problem, method_not_allowed, problem
 from ..rules import InvalidSituation
-from ..services.decisions import InputBeyondLimits, PlacesUnavailable, not_listed, parse_json
+from ..services.decisions import PlacesUnavailable, not_listed
 from . import services
 from .models import BodyCamera, Incident, Source
 
@@ -164,29 +164,10 @@ def representation(incident: Incident) -> dict[str, Any]:
 
 
 def _json_body(request: HttpRequest) -> Any:
-    """The parsed body, refused before it is read whole when it is over the limit (as
-    ``POST /api/v1/decisions`` reads its own; a chunked body is read up to the limit)."""
-    declared = request.headers.get("Content-Length", "")
-    chunked = not declared and "chunked" in request.headers.get("Transfer-Encoding", "").lower()
-    if declared.isdigit() and int(declared) > MAX_BODY_BYTES:
-        raise _Refused(_too_large(f"{int(declared):,} bytes"))
-    stream = request.META["wsgi.input"] if chunked else request
-    body = stream.read(MAX_BODY_BYTES + 1)
-    if len(body) > MAX_BODY_BYTES:
-        raise _Refused(_too_large("more"))
     try:
-        return parse_json(body)
-    except InvalidSituation as error:  # not JSON, or beyond the limits: the CLI's words
-        title = "JSON beyond the limits" if isinstance(error, InputBeyondLimits) else "Not JSON"
-        raise _Refused(problem(400, title, "; ".join(e.message for e in error.errors))) from None
-
-
-def _too_large(sent: str) -> HttpResponse:
-    return problem(
-        413,
-        "Body too large",
-        f"A body holds at most 1 MB ({MAX_BODY_BYTES:,} bytes); this one has {sent}.",
-    )
+        return read_json(request)
+    except (BodyTooLarge, InvalidSituation) as error:
+        raise _Refused(refused_body(error)) from None
 
 
 def _intake(body: Any) -> services.Intake:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from eo152.api.decisions import MAX_BODY_BYTES
+from eo152.api.limits import MAX_BODY_BYTES
 
 
 def _comparable(decision: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,8 @@ def test_the_openapi_document_describes_the_contract():
     assert document["openapi"].startswith("3.1")
     assert set(document["paths"]) == {
         "/api/v1/decisions",
+        "/api/v1/incidents",
+        "/api/v1/incidents/{reference}",
         "/api/v1/policy",
         "/api/v1/places/lookup",
         "/api/v1/places/layers",

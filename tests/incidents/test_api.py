@@ -135,6 +135,22 @@ def test_a_revoked_token_or_a_disabled_account_gets_401(token_for) -> None:
     assert Incident.objects.count() == 0
 
 
+def test_an_expired_token_gets_401_saying_when_it_expired(token_for) -> None:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from eo152.accounts.models import ApiToken
+
+    _, token = token_for("intake")
+    row = ApiToken.objects.get(token_id=token.split("_")[1])
+    row.expires_at = timezone.now() - timedelta(seconds=1)
+    row.save()
+    response = post(filing(), token)
+    assert response.status_code == 401 and "expired on" in response.json()["detail"]
+    assert Incident.objects.count() == 0
+
+
 @pytest.mark.parametrize("role", ["records_clerk", "monitor", "city_attorney", "administrator"])
 def test_a_role_that_may_not_file_gets_403(token_for, role: str) -> None:
     _, token = token_for(role)

@@ -89,8 +89,10 @@ def test_a_token_is_printed_once_alone_on_the_last_line_and_stored_hashed(ready)
         "account": user.username,
         "role": "intake",
         "created": entry["created"],
+        "expires": row.expires_at.isoformat(timespec="seconds"),
         "revoked": None,
     }
+    assert round((row.expires_at - row.created_at).total_seconds() / 86400) == 365
 
 
 def test_a_revoked_token_is_refused_by_the_api_and_the_cli(ready) -> None:
