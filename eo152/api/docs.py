@@ -23,6 +23,17 @@ EXAMPLE_SITUATION = {
     "location": {"ownership": "city_owned", "kind": "library"},
 }
 
+#: Each operation's example body, where it is not a bare situation.
+EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
+    "fileIncident": {
+        "situation": EXAMPLE_SITUATION,
+        "narrative": "Agents parked two vans behind the library and staged there.",
+        "occurred_at": "2026-03-10T14:30:00-07:00",
+        "source": "hotline",
+        "external_id": "CRRN-2026-0310-17",
+    },
+}
+
 
 @require_safe
 def openapi_json(request: HttpRequest) -> JsonResponse:
@@ -39,7 +50,6 @@ def docs(request: HttpRequest) -> HttpResponse:
             for path, methods in document["paths"].items()
             for method, operation in methods.items()
         ],
-        "example": json.dumps(EXAMPLE_SITUATION, indent=2),
         "origin": request.build_absolute_uri("/").rstrip("/"),
     }
     return render(request, "eo152_api/docs.html", context)
@@ -54,6 +64,10 @@ def _operation(path: str, method: str, operation: dict[str, Any]) -> dict[str, A
         "summary": operation.get("summary", ""),
         "description": operation.get("description", ""),
         "has_body": "requestBody" in operation,
+        "example": json.dumps(
+            EXAMPLE_BODIES.get(operation["operationId"], EXAMPLE_SITUATION), indent=2
+        ),
+        "bearer": bool(operation.get("security")),
         "parameters": [
             {"name": p["name"], "where": p["in"], "description": p.get("description", "")}
             for p in operation.get("parameters", [])

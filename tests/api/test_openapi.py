@@ -51,3 +51,12 @@ def test_the_documentation_page_is_served_by_the_app(lang):
     assert "POST /api/v1/decisions" in page
     assert 'href="/api/v1/openapi.json"' in page
     assert "<script" not in page
+
+
+def test_the_docs_page_shows_a_filing_body_and_a_token_for_the_incidents_api():
+    page = Client().get("/api/v1/docs").content.decode()
+    section = page.split('id="op-fileIncident"')[1].split("<h2")[0]
+    assert "Authorization: Bearer $EO152_TOKEN" in section
+    assert "&quot;source&quot;: &quot;hotline&quot;" in section
+    decisions = page.split('id="op-decide"')[1].split("<h2")[0]
+    assert "curl -X POST" in decisions and "Authorization" not in decisions
