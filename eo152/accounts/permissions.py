@@ -67,6 +67,9 @@ PERMISSIONS: dict[str, Any] = {
     "incidents.assign": supervisor,
     "incidents.review": investigator,
     "incidents.add_evidence": investigator | supervisor | ((officer | intake) & filed_it),
+    # Who read or changed an incident, from the ledger: the Monitor's question, and the
+    # supervisor's.
+    "incidents.audit": _role_in(Role.MONITOR, Role.SUPERVISOR),
     # Accounts and tokens: the administrator, who reads no incident.
     "accounts.manage": _role_in(Role.ADMINISTRATOR),
 }

@@ -80,6 +80,42 @@ def list_incidents(token: TokenOption = None, as_json: JsonOption = False) -> No
 
 
 @app.command()
+def audit(
+    reference: Annotated[str, typer.Argument(help="The incident's reference (EO-XXXX-XXXX).")],
+    token: TokenOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Who filed, read and changed the incident, and its files' custody, from the ledger."""
+    with records():
+        from django.core.exceptions import PermissionDenied
+
+        from ..incidents import services
+        from ..incidents.models import Incident
+
+        user = account_of(token)
+        try:
+            incident = services.open_incident(user, reference)
+            trail = services.audit_trail(user, incident)
+        except Incident.DoesNotExist:
+            fail(f"no incident {escape(reference)} is yours to read")
+        except PermissionDenied:
+            fail(f"the role {user.role} may not read an incident's audit trail")
+    if as_json:
+        print_json(trail)
+        return
+    grid = table("entry", "what", "who", "when", "part")
+    for entry in trail:
+        grid.add_row(
+            str(entry["leaf_index"]),
+            entry["kind"],
+            entry["actor"],
+            entry["at"],
+            entry.get("part", ""),
+        )
+    console.print(grid)
+
+
+@app.command()
 def redecide(as_json: JsonOption = False) -> None:
     """Decide every incident again under today's policy; list those whose answer changed.
 

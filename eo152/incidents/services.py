@@ -10,6 +10,7 @@ is handed out only once both are written.
 from __future__ import annotations
 
 import hmac
+import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,7 +24,7 @@ from django.utils import timezone
 from ..accounts.models import User
 from ..accounts.permissions import require
 from ..services.decisions import decide_all
-from ..services.records import PUBLIC, fingerprint, log_read, log_written
+from ..services.records import PUBLIC, fingerprint, log_read, log_written, site_ledger
 from .codes import followup_digest, new_followup_code, new_reference, reference_form
 from .models import (
     BodyCamera,
@@ -261,6 +262,27 @@ def contact_for(user: User, incident: Incident) -> Contact | None:
     if contact is not None:
         log_shown(user, incident, [contact.name, contact.phone, contact.email], "contact")
     return contact
+
+
+def audit_trail(user: User, incident: Incident) -> list[dict[str, Any]]:
+    """Every ledger entry about ``incident``: its writes, its reads, its files' custody,
+    each with its place in the log (``leaf_index``). Reading it is itself logged.
+
+    The log is read from the start: it holds fingerprints only and is scanned at tens of
+    thousands of entries a second.
+    """
+    require(user, "incidents.audit", incident)
+    store = site_ledger().log.store
+    trail: list[dict[str, Any]] = []
+    start = 0
+    while page := store.entry_page(start, 5000):
+        for index, text in page:
+            entry = json.loads(text)
+            if incident.reference in (entry.get("record_id"), entry.get("incident")):
+                trail.append({"leaf_index": index, **entry})
+        start = page[-1][0] + 1
+    log_shown(user, incident, trail, "audit")
+    return trail
 
 
 # -- the public status ---------------------------------------------------------------
