@@ -348,7 +348,10 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
             for p in personnel
         ],
         "camera": texts[f"staff_camera_{incident.body_camera}"] if incident.body_camera else "",
-        "files": files,
+        "files": [
+            {"item": f, "sha256": _breakable(f.sha256), "leaf": _breakable(f.receipt["leaf_hash"])}
+            for f in files
+        ],
         "may_see_original": user.has_perm("incidents.view_original", incident),
         "contact": contact,
         "may_change": may_change,
@@ -368,6 +371,11 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
     }
     services.log_shown(user, incident, shown, "page")
     return render(request, "incidents/staff_incident.html", context)
+
+
+def _breakable(digest: str) -> list[str]:
+    """A hash in groups of eight, which a phone's screen may wrap between (``<wbr>``)."""
+    return [digest[i : i + 8] for i in range(0, len(digest), 8)]
 
 
 def _investigators() -> list[User]:
