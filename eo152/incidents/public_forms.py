@@ -12,10 +12,12 @@ import tempfile
 from collections.abc import Mapping
 from datetime import date, datetime, time
 from pathlib import Path
+from time import time as time_now
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 
@@ -355,3 +357,18 @@ def drafts_folder() -> Path:
     folder = Settings.from_env().data_dir / "drafts"
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def prune_drafts(now: float | None = None) -> int:
+    """Delete draft files older than a session can live (a draft abandoned with its file,
+    whose session is gone); the number deleted. Called as each new draft starts."""
+    oldest = (now if now is not None else time_now()) - settings.SESSION_COOKIE_AGE
+    pruned = 0
+    for path in drafts_folder().iterdir():
+        try:
+            if path.is_file() and path.stat().st_mtime < oldest:
+                path.unlink()
+                pruned += 1
+        except FileNotFoundError:  # another worker pruned it first
+            continue
+    return pruned

@@ -42,6 +42,7 @@ from .public_forms import (
     drafts_folder,
     occurred_at_from,
     on_disk,
+    prune_drafts,
     situation_from,
 )
 
@@ -114,6 +115,7 @@ class ReportWizard(NamedUrlSessionWizardView):  # type: ignore[misc]
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         step = kwargs.get("step")
         if step is None:  # "Start now": a new draft
+            prune_drafts()
             self.storage.reset()
             self.storage.current_step = self.steps.first
             self.storage.extra_data = {"token": secrets.token_urlsafe(24)}

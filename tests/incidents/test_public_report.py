@@ -475,3 +475,89 @@ def test_the_start_page_says_what_we_never_ask_and_the_trade_off(client: Client,
     for key in ("resident_report_never_ask", "resident_report_anonymous_means"):
         assert escape(texts[key]) in html
     assert f'href="/report/new?lang={lang}"' in html
+
+
+def test_a_private_report_keeps_the_contact_and_needs_a_way_back(client: Client) -> None:
+    start(client, "es")
+    for step, data in list(ANSWERS.items())[:10]:
+        assert post(client, step, data, "es").status_code == 302
+    response = post(client, "contact", {"contact-reporting": "confidential"}, "es")
+    assert response.status_code == 422
+    assert escape(TEXTS["es"]["resident_report_error_contact"]) in response.content.decode()
+    contact = {"contact-reporting": "confidential", "contact-phone": "720-555-0100"}
+    assert post(client, "contact", contact, "es").status_code == 302
+    send(client, "es")
+    incident = Incident.objects.get()
+    assert incident.reporting == "confidential"
+    assert Contact.objects.get(incident=incident).phone == "720-555-0100"
+
+
+def test_an_anonymous_report_keeps_no_contact_typed_before_switching(client: Client) -> None:
+    answers = {
+        **ANSWERS,
+        "contact": {"contact-reporting": "anonymous", "contact-email": "me@example.com"},
+    }
+    fill(client, answers)
+    send(client)
+    assert not Contact.objects.exists()
+
+
+def test_when_the_places_are_unavailable_the_draft_is_kept_for_later(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from eo152.services.decisions import PlacesUnavailable
+
+    def unavailable(*_: object, **__: object) -> None:
+        raise PlacesUnavailable("the registry is being rebuilt")
+
+    fill(client, ANSWERS)
+    with monkeypatch.context() as patch:
+        patch.setattr(services, "file_incident", unavailable)
+        response = send(client)
+    assert response.status_code == 503
+    assert escape(TEXTS["en"]["resident_report_busy"]) in response.content.decode()
+    assert not Incident.objects.exists()
+    assert send(client).status_code == 200
+    assert Incident.objects.count() == 1
+
+
+def test_a_submit_arriving_while_the_first_files_waits_for_it() -> None:
+    import threading
+
+    from django.core.cache import cache
+
+    from eo152.incidents import public_views
+
+    cache.delete(public_views._key("t1"))
+    filing = threading.Event()
+    record = {"reference": "EO-AAAA-BBBB", "code": "C", "receipt": {}, "token": "t1"}
+
+    def slow() -> dict[str, Any]:
+        filing.set()
+        threading.Event().wait(0.3)
+        return record
+
+    first: list[Any] = []
+    thread = threading.Thread(target=lambda: first.append(public_views._file_once("t1", slow)))
+    thread.start()
+    filing.wait()
+    second = public_views._file_once("t1", lambda: pytest.fail("filed twice"))
+    thread.join()
+    assert first == [record] and second == record
+    cache.delete(public_views._key("t1"))
+
+
+def test_abandoned_draft_files_are_pruned(client: Client) -> None:
+    import time
+
+    from eo152.incidents.public_forms import drafts_folder, prune_drafts
+
+    old = drafts_folder() / "old.jpg"
+    old.write_bytes(b"x")
+    new = drafts_folder() / "new.jpg"
+    new.write_bytes(b"y")
+    long_ago = time.time() - 2 * 24 * 3600
+    os.utime(old, (long_ago, long_ago))
+    start(client)
+    assert not old.exists() and new.exists()
+    assert prune_drafts() == 0
