@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
 
-from ..contract import InvalidSituation, field_at, validate
+from ..contract import SITUATION, InvalidSituation, field_at, validate
 from ..services.records import site_ledger
 from ..web.answers import UnreadableAnswers, situation_from_answers
 from ..web.questions import FormValues, Group, Question, build_groups, html_id
@@ -158,6 +159,19 @@ def invalid_errors(error: InvalidSituation) -> dict[str, str]:
     """The contract's field errors by the form's names (``city_personnel[0].role`` is asked
     as ``city_personnel[].role``). They are in English, as the engine writes them."""
     return {_ITEM_INDEX.sub("[]", e.path).removesuffix("[]"): e.message for e in error.errors}
+
+
+@cache
+def _unasked() -> tuple[str, ...]:
+    """The contract's facts the form does not ask (the API's own reference, the
+    jurisdiction): a change of the facts through the form keeps them as they were."""
+    asked = {name.split(".")[0].removesuffix("[]") for name in _questions(sections({}, {}, "en"))}
+    return tuple(fact.name for fact in SITUATION.fields if fact.name not in asked)
+
+
+def keep_unasked(before: Mapping[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """``after``, with the facts of ``before`` that the form does not ask."""
+    return {**{name: before[name] for name in _unasked() if name in before}, **after}
 
 
 def occurred_at(situation: Mapping[str, Any]) -> datetime | None:

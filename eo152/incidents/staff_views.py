@@ -333,7 +333,7 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
         "answer": answer,
         "state": _state_words(incident, lang),
         "source": texts[f"staff_source_{incident.source}"],
-        "occurred": moment(incident.occurred_at.isoformat(), lang) if incident.occurred_at else "",
+        "occurred": _when(incident, finding, lang),
         "address": location.get("address", ""),
         "point": (location.get("lat"), location.get("lon")) if "lat" in location else None,
         "personnel": [
@@ -371,6 +371,14 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
     }
     services.log_shown(user, incident, shown, "page")
     return render(request, "incidents/staff_incident.html", context)
+
+
+def _when(incident: Incident, finding: Finding, lang: str) -> str:
+    """When it happened, as the current facts say (a change of the facts may correct it)."""
+    at = finding.situation.get("at")
+    if isinstance(at, str):
+        return moment(at, lang)
+    return moment(incident.occurred_at.isoformat(), lang) if incident.occurred_at else ""
 
 
 def _breakable(digest: str) -> list[str]:
@@ -503,7 +511,8 @@ def change_facts(request: HttpRequest, reference: str) -> HttpResponse:
             request, lang, incident, values, incident.narrative, staff_forms.Problems()
         )
     values = staff_forms.form_values(request.POST)
-    narrative = request.POST.get("narrative", "").strip()
+    # A post without the field (not this form's) leaves the narrative as it was.
+    narrative = request.POST.get("narrative", incident.narrative).strip()
     problems = staff_forms.Problems()
     if "switch_lang" in request.POST:
         return _facts_form(request, lang, incident, values, narrative, problems)
@@ -516,7 +525,8 @@ def change_facts(request: HttpRequest, reference: str) -> HttpResponse:
     if problems:
         return _facts_form(request, lang, incident, values, narrative, problems, status=422)
     try:
-        services.change_facts(user, incident, situation, narrative)
+        kept = staff_forms.keep_unasked(incident.situation, situation)
+        services.change_facts(user, incident, kept, narrative)
     except InvalidSituation as error:
         staff_forms.situation_problems(staff_forms.invalid_errors(error), values, lang, problems)
         return _facts_form(request, lang, incident, values, narrative, problems, status=422)

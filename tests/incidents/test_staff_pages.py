@@ -406,3 +406,24 @@ def test_the_pages_speak_the_language_asked(make_user: Callable[[str], User], la
     assert texts["staff_report_title"] in form and texts["staff_section_people"] in form
     page = client.get(f"/incidents/{incident.reference}?lang={lang}").content.decode()
     assert f'<html lang="{lang}">' in page and texts["staff_facts_heading"] in page
+
+
+def test_a_change_of_facts_keeps_what_the_form_does_not_ask(
+    make_user: Callable[[str], User],
+) -> None:
+    """A system's own reference (``id``) and the jurisdiction came by the API: the form
+    does not ask them, and saving it keeps them."""
+    situation = {"id": "CAD-2026-0042", "jurisdiction": "denver", "activities": ["staging"]}
+    intake = services.Intake(source="hotline", situation=situation, narrative="Seen at 9.")
+    incident = services.file_incident(intake, by=make_user("intake")).incident
+    investigator = _client(make_user("investigator"))
+    answer = investigator.post(
+        f"/incidents/{incident.reference}/facts",
+        {"lang": "en", "activities": ["staging"], "force.kind": ["chemical"]},
+    )
+    assert answer.status_code == 303
+    incident.refresh_from_db()
+    assert incident.situation["id"] == "CAD-2026-0042"
+    assert incident.situation["jurisdiction"] == "denver"
+    assert incident.situation["force"] == {"kind": "chemical"}
+    assert incident.narrative == "Seen at 9.", "a form without the narrative leaves it"
