@@ -53,6 +53,8 @@ def list_incidents(token: TokenOption = None, as_json: JsonOption = False) -> No
         from ..incidents import services
 
         user = account_of(token)
+        if not user.has_perm("incidents.list"):
+            fail(f"the role {user.role} may not list incidents")
         rows: list[dict[str, Any]] = []
         for incident in services.visible_to(user):
             decision = services.current_finding(incident).decision

@@ -1,0 +1,280 @@
+"""Every (principal, page or endpoint, action) and what it must get, written out by hand.
+
+The expected outcomes are this file's own table, not read from ``permissions.py``: the
+test is what a reviewer checks the rules against. A principal is a role, or a role in a
+relation to the record (the officer who filed it, the investigator assigned to it), or
+nobody signed in. Every address the site answers must be in this table or in
+``OPEN_TO_ALL``, so a new page cannot arrive without its row.
+
+Two incidents: ``O``, filed by ``officer`` with a text file; ``P``, a public confidential
+report with a photo, assigned to ``investigator``. What a role may not see never appears
+in its HTML or JSON: the confidential contact and the photo as sent are checked on every
+answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+from PIL import Image
+from typer.testing import CliRunner
+
+from eo152.accounts import tokens
+from eo152.accounts.models import User
+from eo152.cli import app
+from eo152.incidents import evidence, services
+
+pytestmark = [pytest.mark.db]
+
+PRINCIPALS = (
+    "anonymous",
+    "officer",  # filed O
+    "officer_other",
+    "intake",
+    "supervisor",
+    "investigator",  # assigned to P
+    "investigator_other",
+    "monitor",
+    "city_attorney",
+    "records_clerk",
+    "administrator",
+)
+ROLE = {"officer_other": "officer", "investigator_other": "investigator"}
+CONTACT = {"name": "Rosa Contacto", "phone": "720-555-0142", "email": "rosa@example.org"}
+SITUATION = {
+    "agents": {"agencies": ["ICE_ERO"], "masked": True},
+    "activities": ["staging"],
+    "location": {"ownership": "city_owned", "kind": "recreation_center", "area": "public"},
+}
+
+EVERYONE_SIGNED_IN = frozenset(PRINCIPALS) - {"anonymous"}
+FILERS = frozenset(
+    {"officer", "officer_other", "intake", "supervisor", "investigator", "investigator_other"}
+)
+READ_ALL = frozenset(
+    {"supervisor", "investigator", "investigator_other", "monitor", "city_attorney"}
+)
+LISTERS = FILERS | READ_ALL
+CHANGERS = frozenset({"supervisor", "investigator", "investigator_other"})
+REVIEWERS = frozenset({"investigator", "investigator_other"})
+
+
+@dataclass(frozen=True)
+class Case:
+    """One address and action, and the principals that may take it."""
+
+    name: str
+    pattern: str  # the URL pattern it exercises (for the completeness check)
+    allowed: frozenset[str]
+
+
+CASES = (
+    Case("list incidents", "incidents", LISTERS),
+    Case("open the report form", "incidents/new", FILERS),
+    Case("file through the form", "incidents/new", FILERS),
+    Case("open O", "incidents/<str:reference>", READ_ALL | {"officer"}),
+    Case("open P", "incidents/<str:reference>", READ_ALL),
+    Case("open O's facts", "incidents/<str:reference>/facts", CHANGERS),
+    Case("change O's facts", "incidents/<str:reference>/facts", CHANGERS),
+    Case(
+        "view O's file",
+        "incidents/<str:reference>/evidence/<int:evidence_id>",
+        READ_ALL | {"officer"},
+    ),
+    Case("view P's photo", "incidents/<str:reference>/evidence/<int:evidence_id>", READ_ALL),
+    Case(
+        "view P's photo as sent",
+        "incidents/<str:reference>/evidence/<int:evidence_id>",
+        frozenset({"investigator"}),
+    ),
+    Case("assign P", "incidents/<str:reference>/assign", frozenset({"supervisor"})),
+    Case("start reviewing P", "incidents/<str:reference>/review", REVIEWERS),
+    Case("close P", "incidents/<str:reference>/close", REVIEWERS),
+    Case("file through the API", "api/v1/incidents", FILERS),
+    Case("read O through the API", "api/v1/incidents/<str:reference>", READ_ALL | {"officer"}),
+    Case("read P through the API", "api/v1/incidents/<str:reference>", READ_ALL),
+    Case("read O's audit trail (CLI)", "", frozenset({"monitor", "supervisor"})),
+    Case("list incidents (CLI)", "", LISTERS),
+)
+
+#: Pages and endpoints with no account behind them: the field guide, the law, the places,
+#: the public report and its status, the decisions API, health, sign-in.
+OPEN_TO_ALL = {
+    "",
+    "guide/<slug:scenario>/check",
+    "guide/<slug:scenario>/<slug:step>",
+    "resident",
+    "all",
+    "decision",
+    "places",
+    "law",
+    "report",
+    "report/status",
+    "report/receipt.json",
+    "report/new",
+    "report/<slug:step>",
+    "healthz",
+    "sign-in",
+    "sign-out",
+    "api/v1/decisions",
+    "api/v1/policy",
+    "api/v1/places/lookup",
+    "api/v1/places/layers",
+    "api/v1/places/layers/<str:layer_id>.geojson",
+    "api/v1/openapi.json",
+    "api/v1/docs",
+}
+
+
+def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
+    for entry in (resolver or get_resolver()).url_patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            if not route.startswith("oidc/"):  # the sign-on's own callbacks, when configured
+                yield from _patterns(entry, route)
+        elif isinstance(entry, URLPattern):
+            yield route
+
+
+def test_every_address_is_in_the_matrix_or_open_to_all() -> None:
+    covered = {case.pattern for case in CASES} | OPEN_TO_ALL
+    assert set(_patterns()) - covered == set()
+    assert {case.pattern for case in CASES if case.pattern} - set(_patterns()) == set()
+
+
+# -- the world each case runs in -----------------------------------------------------------
+
+
+@dataclass
+class World:
+    people: dict[str, User]
+    o: Any
+    p: Any
+    o_file: Any
+    p_photo: Any
+
+
+@pytest.fixture
+def world(db: None, ledger_ready: Path, collected_static: None, tmp_path: Path) -> World:
+    people = {
+        name: User.objects.create_user(name, password=None, role=ROLE.get(name, name))
+        for name in PRINCIPALS
+        if name != "anonymous"
+    }
+    o = services.file_incident(
+        services.Intake(source="officer", situation=SITUATION, narrative="Vans at the center"),
+        by=people["officer"],
+    ).incident
+    notes = tmp_path / "notes.txt"
+    notes.write_text("Two vans, plates CO ABC-123.")
+    o_file = evidence.attach(o, notes, by=people["officer"], claimed_type="text/plain")
+    p = services.file_incident(
+        services.Intake(
+            source="public",
+            situation=SITUATION,
+            reporting="confidential",
+            contact=services.ContactDetails(**CONTACT),
+            narrative="I saw them",
+        ),
+        by=None,
+    ).incident
+    photo = tmp_path / "photo.jpg"
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"
+    Image.new("RGB", (32, 24), (10, 200, 10)).save(photo, "JPEG", exif=exif)
+    p_photo = evidence.attach(p, photo, by=None, claimed_type="image/jpeg")
+    services.assign(people["supervisor"], p, people["investigator"])
+    p.refresh_from_db()
+    return World(people, o, p, o_file, p_photo)
+
+
+def _client(world: World, principal: str) -> Client:
+    client = Client()
+    if principal != "anonymous":
+        client.force_login(world.people[principal])
+    return client
+
+
+def _bearer(world: World, principal: str) -> dict[str, str]:
+    if principal == "anonymous":
+        return {}
+    return {"HTTP_AUTHORIZATION": f"Bearer {tokens.create(world.people[principal]).token}"}
+
+
+def _cli(world: World, principal: str, *args: str) -> tuple[bool, str]:
+    token = tokens.create(world.people[principal]).token if principal != "anonymous" else ""
+    run = CliRunner().invoke(app, [*args, "--json", *(["--token", token] if token else [])])
+    return run.exit_code == 0, run.output
+
+
+def _take(world: World, principal: str, case: str) -> tuple[bool, str]:
+    """Take the action as ``principal``: whether it was allowed, and what came back."""
+    web = _client(world, principal)
+    o, p = world.o.reference, world.p.reference
+    form = {"narrative": "Established: three agents.", "submission": "x"}
+    web_calls = {
+        "list incidents": lambda: web.get("/incidents"),
+        "open the report form": lambda: web.get("/incidents/new"),
+        "file through the form": lambda: web.post("/incidents/new", {"narrative": "Seen."}),
+        "open O": lambda: web.get(f"/incidents/{o}"),
+        "open P": lambda: web.get(f"/incidents/{p}"),
+        "open O's facts": lambda: web.get(f"/incidents/{o}/facts"),
+        "change O's facts": lambda: web.post(f"/incidents/{o}/facts", form),
+        "view O's file": lambda: web.get(f"/incidents/{o}/evidence/{world.o_file.pk}"),
+        "view P's photo": lambda: web.get(f"/incidents/{p}/evidence/{world.p_photo.pk}"),
+        "view P's photo as sent": lambda: web.get(
+            f"/incidents/{p}/evidence/{world.p_photo.pk}?original=1"
+        ),
+        "assign P": lambda: web.post(
+            f"/incidents/{p}/assign", {"investigator": world.people["investigator_other"].pk}
+        ),
+        "start reviewing P": lambda: web.post(f"/incidents/{p}/review"),
+        "close P": lambda: web.post(f"/incidents/{p}/close", {"reason": "duplicate"}),
+        "file through the API": lambda: Client().post(
+            "/api/v1/incidents",
+            {"situation": SITUATION, "source": "officer", "narrative": "API"},
+            content_type="application/json",
+            **_bearer(world, principal),
+        ),
+        "read O through the API": lambda: Client().get(
+            f"/api/v1/incidents/{o}", **_bearer(world, principal)
+        ),
+        "read P through the API": lambda: Client().get(
+            f"/api/v1/incidents/{p}", **_bearer(world, principal)
+        ),
+    }
+    if case == "read O's audit trail (CLI)":
+        return (
+            (False, "")
+            if principal == "anonymous"
+            else _cli(world, principal, "incidents", "audit", o)
+        )
+    if case == "list incidents (CLI)":
+        return (
+            (False, "") if principal == "anonymous" else _cli(world, principal, "incidents", "list")
+        )
+    response = web_calls[case]()
+    body = b"".join(response) if response.streaming else response.content  # type: ignore[attr-defined]
+    denied = response.status_code in (401, 403, 404) or (
+        response.status_code == 302 and response["Location"].startswith("/sign-in")
+    )
+    assert response.status_code < 500, (case, principal, response.status_code)
+    return not denied, body.decode("utf-8", "replace")
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+@pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
+def test_the_matrix(world: World, case: Case, principal: str) -> None:
+    allowed, shown = _take(world, principal, case.name)
+    assert allowed == (principal in case.allowed), f"{principal} {case.name}"
+    for value in CONTACT.values():  # the contact: the assigned investigator's page only
+        if value in shown:
+            assert (principal, case.name) == ("investigator", "open P"), (principal, case.name)
+    if world.p_photo.sha256 in shown:  # the photo as sent: its digest shown to its viewer only
+        assert principal == "investigator", (principal, case.name)
