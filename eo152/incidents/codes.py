@@ -2,13 +2,19 @@
 
 Crockford's base-32 alphabet: no I, L, O or U, and what a person types for them (O for 0,
 I or L for 1) is read as meant. A reference names the report; the follow-up code (60
-random bits) proves the person holding it filed it. Only the code's SHA-256, bound to its
+bits) proves the person holding it filed it. Only the code's SHA-256, bound to its
 reference, is stored.
+
+A public report's code is not drawn at random but made from its draft's token (192 random
+bits that only the resident's browser holds once the draft is filed) with the server's
+key: a second submit of the same draft (a double tap, a reload after a lost answer) shows
+the same code again, and the code is never kept, in the database, the session or a cache.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -27,6 +33,19 @@ def new_reference() -> str:
 def new_followup_code() -> str:
     """``K7Q2-9MZD-4TXA``: 60 random bits."""
     return _groups(3)
+
+
+def followup_code_for(draft_token: str, key: str) -> str:
+    """The follow-up code of the draft ``draft_token`` (60 bits of an HMAC-SHA256)."""
+    digest = hmac.new(key.encode(), f"followup:{draft_token}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big") >> 4  # 60 bits: 12 characters of 5 bits
+    characters = [ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(12))]
+    return "-".join("".join(characters[i : i + 4]) for i in range(0, 12, 4))
+
+
+def draft_digest(draft_token: str) -> str:
+    """What the incident keeps of its draft's token: enough to know a second submit."""
+    return hashlib.sha256(f"draft:{draft_token}".encode()).hexdigest()
 
 
 def normalized(text: str) -> str:

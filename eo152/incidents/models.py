@@ -68,6 +68,9 @@ class Incident(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     followup_sha256 = models.CharField(max_length=64, blank=True)
+    # A public report's draft, as a hash of its token: one incident per draft, however many
+    # times it is sent (see codes.py).
+    draft_sha256 = models.CharField(max_length=64, null=True, blank=True, unique=True)
     body_camera = models.CharField(max_length=10, choices=BodyCamera.choices, blank=True)
     body_camera_clips = models.JSONField(default=list)
     language = models.CharField(max_length=2, default="en")

@@ -11,13 +11,10 @@ from __future__ import annotations
 
 import json
 import secrets
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from typing import Any
 
-from django.core.cache import cache
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import UploadedFile
 from django.forms import Form
@@ -46,10 +43,8 @@ from .public_forms import (
     situation_from,
 )
 
-#: The session's note of the last report it filed: what its confirmation shows again.
+#: The session's note of the last report it filed (its reference): for the receipt's download.
 FILED = "eo152_report_filed"
-#: How long a filing is remembered by its draft's token (a double submit, a reload).
-FILED_FOR = 600
 STEP_URL = "public_report_step"
 CHECK = "check"
 
@@ -131,8 +126,8 @@ class ReportWizard(NamedUrlSessionWizardView):  # type: ignore[misc]
         request = self.request
         if kwargs.get("step") == CHECK:
             token = request.POST.get("report_token", "")
-            if token and (record := _filed(request, token)):  # a double submit, a reload
-                return _confirmation(request, record)
+            if token and (filed := services.filed_draft(token)):  # a double submit, a reload
+                return _confirmation(request, filed)
             if abuse.report_limited(request):
                 proof = abuse.ProofForm(request.POST, lang=self.lang)
                 if not proof.is_valid():
@@ -240,20 +235,19 @@ class ReportWizard(NamedUrlSessionWizardView):  # type: ignore[misc]
         answers: dict[str, Any] = {}
         for form in form_dict.values():
             answers.update(form.cleaned_data)
-        token = str(self.storage.extra_data.get("token") or secrets.token_urlsafe(24))
-        record = _file_once(token, lambda: self._file(answers))
-        if record is None:
-            texts = TEXTS[self.lang]
-            return error_page(
-                self.request,
-                503,
-                texts["resident_report_busy_title"],
-                texts["resident_report_busy"],
-            )
-        self.request.session[FILED] = record
-        return _confirmation(self.request, record)
+        token = str(
+            self.storage.extra_data.get("token")
+            or self.request.POST.get("report_token")
+            or secrets.token_urlsafe(24)
+        )
+        filed, file_kept = self._file(answers, token)
+        # What the receipt's download needs: the reference, never the code.
+        self.request.session[FILED] = filed.incident.reference
+        return _confirmation(self.request, filed, file_kept)
 
-    def _file(self, answers: dict[str, Any]) -> dict[str, Any]:
+    def _file(self, answers: dict[str, Any], token: str) -> tuple[services.Filed, bool]:
+        """File the draft once (a second submit gets the first's incident); attach its
+        file. Whether the file was kept is the second value."""
         intake = services.Intake(
             source=Source.PUBLIC,
             situation=situation_from(answers),
@@ -263,72 +257,31 @@ class ReportWizard(NamedUrlSessionWizardView):  # type: ignore[misc]
             contact=contact_from(answers),
             language=self.lang,
         )
-        filed = services.file_incident(intake, by=None)
+        filed = services.file_incident(intake, by=None, draft_token=token)
         file_kept = True
         upload: UploadedFile | None = answers.get("file")
         if upload is not None:
             try:
-                with on_disk(upload) as path:
-                    attach(filed.incident, Path(path), by=None, claimed_type=upload.content_type)
+                if filed.created:
+                    with on_disk(upload) as path:
+                        attach(
+                            filed.incident, Path(path), by=None, claimed_type=upload.content_type
+                        )
             except EvidenceRefused:
                 file_kept = False
             finally:
                 upload.close()
-        return {
-            "token": self.storage.extra_data.get("token", ""),
-            "reference": filed.incident.reference,
-            "code": filed.followup_code,
-            "receipt": filed.incident.receipt,
-            "file_kept": file_kept,
-        }
+        return filed, file_kept
 
 
-def _file_once(token: str, file: Callable[[], dict[str, Any]]) -> dict[str, Any] | None:
-    """File a draft once, whatever number of its submits arrive at once: the first to claim
-    the draft's token files it; another waits for that filing and answers with it."""
-    key = _key(token)
-    if cache.add(key, "filing", FILED_FOR):
-        try:
-            record = file()
-        except BaseException:
-            cache.delete(key)  # nothing was filed: the draft may be sent again
-            raise
-        cache.set(key, record, FILED_FOR)
-        return record
-    return _wait_for(key)
-
-
-def _key(token: str) -> str:
-    return f"eo152:report:{token}"
-
-
-def _wait_for(key: str) -> dict[str, Any] | None:
-    """The filing another request of the same draft is making (None if it failed, or if it
-    takes over 30 s: the resident is told to check later rather than filing twice)."""
-    for _ in range(300):
-        found = cache.get(key)
-        if found is None or isinstance(found, dict):
-            return found
-        time.sleep(0.1)
-    return None
-
-
-def _filed(request: HttpRequest, token: str) -> dict[str, Any] | None:
-    """What this draft's token already filed, if it was (a double submit, a reload)."""
-    record = request.session.get(FILED)
-    if isinstance(record, dict) and record.get("token") == token:
-        return record
-    if cache.get(_key(token)) is None:
-        return None
-    return _wait_for(_key(token))
-
-
-def _confirmation(request: HttpRequest, record: dict[str, Any]) -> HttpResponse:
+def _confirmation(
+    request: HttpRequest, filed: services.Filed, file_kept: bool = True
+) -> HttpResponse:
     context = {
         "nav": "report",
-        "reference": record["reference"],
-        "code": record["code"],
-        "file_kept": record.get("file_kept", True),
+        "reference": filed.incident.reference,
+        "code": filed.followup_code,
+        "file_kept": file_kept,
         "status_url": url_with("/report/status", language_of(request)),
     }
     response = render(request, "incidents/public_done.html", context)
@@ -339,11 +292,12 @@ def _confirmation(request: HttpRequest, record: dict[str, Any]) -> HttpResponse:
 @require_safe
 def receipt(request: HttpRequest) -> HttpResponse:
     """``/report/receipt.json``: the ledger's receipt of the report this browser filed."""
-    record = request.session.get(FILED)
-    if not isinstance(record, dict):
+    reference = request.session.get(FILED)
+    incident = services.find(reference) if isinstance(reference, str) else None
+    if incident is None:
         texts = TEXTS[language_of(request)]
         return error_page(request, 404, texts["error_404_title"], texts["error_404_text"])
-    body = json.dumps(record["receipt"], indent=2, sort_keys=True, ensure_ascii=False)
+    body = json.dumps(incident.receipt, indent=2, sort_keys=True, ensure_ascii=False)
     response = HttpResponse(body + "\n", content_type="application/json")
     response["Content-Disposition"] = 'attachment; filename="receipt.json"'
     response["Cache-Control"] = "no-store"

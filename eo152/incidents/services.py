@@ -25,7 +25,14 @@ from ..accounts.models import User
 from ..accounts.permissions import require
 from ..services.decisions import decide_all
 from ..services.records import PUBLIC, fingerprint, log_read, log_written, site_ledger
-from .codes import followup_digest, new_followup_code, new_reference, reference_form
+from .codes import (
+    draft_digest,
+    followup_code_for,
+    followup_digest,
+    new_followup_code,
+    new_reference,
+    reference_form,
+)
 from .models import (
     BodyCamera,
     ClosedReason,
@@ -142,12 +149,15 @@ def record_content(incident: Incident, personnel: Sequence[PersonSeen] = ()) -> 
     }
 
 
-def file_incident(intake: Intake, by: User | None) -> Filed:
+def file_incident(intake: Intake, by: User | None, draft_token: str | None = None) -> Filed:
     """File an incident from any door; ``by`` is None for the public form.
 
     The API's ``external_id`` makes a retry safe: the same account sending the same id gets
-    the incident it already filed, and nothing new is written.
+    the incident it already filed, and nothing new is written. The public form's
+    ``draft_token`` does the same for a draft sent twice, and makes its follow-up code.
     """
+    if by is None and draft_token and (sent_before := filed_draft(draft_token)):
+        return sent_before
     if by is not None:
         require(by, "incidents.file")
         if intake.external_id:
@@ -160,7 +170,13 @@ def file_incident(intake: Intake, by: User | None) -> Filed:
     situation = situation_of(intake)
     decision = decide(situation)  # InvalidSituation before anything is written
     public = by is None
-    code = new_followup_code() if public else None
+    code = None
+    if public:
+        code = (
+            followup_code_for(draft_token, settings.SECRET_KEY)
+            if draft_token
+            else (new_followup_code())
+        )
     now = timezone.now()
     incident = Incident(
         reference=new_reference(),
@@ -179,6 +195,8 @@ def file_incident(intake: Intake, by: User | None) -> Filed:
     )
     if code is not None:
         incident.followup_sha256 = followup_digest(incident.reference, code)
+    if public and draft_token:
+        incident.draft_sha256 = draft_digest(draft_token)
     content = record_content(incident, intake.personnel)
     incident.record_sha256 = fingerprint(content)
     actor = by.actor if by else PUBLIC
@@ -197,13 +215,23 @@ def file_incident(intake: Intake, by: User | None) -> Filed:
             )
             _add_finding(incident, situation, decision, public)
     except IntegrityError:
-        # Two requests with one external_id at once: the other one filed it.
+        # Two requests with one draft or one external_id at once: the other one filed it.
+        if by is None and draft_token and (again := filed_draft(draft_token)):
+            return again
         if by is not None and intake.external_id:
-            found = Incident.objects.filter(filed_by=by, external_id=intake.external_id).first()
-            if found is not None:
-                return Filed(found, created=False)
+            earlier = Incident.objects.filter(filed_by=by, external_id=intake.external_id)
+            if first := earlier.first():
+                return Filed(first, created=False)
         raise
     return Filed(incident, code)
+
+
+def filed_draft(draft_token: str) -> Filed | None:
+    """The incident a public draft already filed, with its code made again, if it did."""
+    found = Incident.objects.filter(draft_sha256=draft_digest(draft_token)).first()
+    if found is None:
+        return None
+    return Filed(found, followup_code_for(draft_token, settings.SECRET_KEY), created=False)
 
 
 def _add_finding(
