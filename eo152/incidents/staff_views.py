@@ -336,6 +336,11 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
         "occurred": _when(incident, finding, lang),
         "address": location.get("address", ""),
         "point": (location.get("lat"), location.get("lon")) if "lat" in location else None,
+        "place_facts": [
+            _sentence(label(f"location.{fact}={location[fact]}", lang))
+            for fact in ("kind", "ownership")
+            if isinstance(location.get(fact), str) and location[fact] != "unknown"
+        ],
         "personnel": [
             {
                 "agency": _sentence(label(f"agents.agencies={p.agency}", lang)),
@@ -359,7 +364,9 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
         "investigators": _investigators() if may_assign else [],
         "may_start_review": may_review and incident.state == State.RECEIVED,
         "may_close": may_review,
-        "reasons": [(value, texts[f"staff_closed_{value}"]) for value in ClosedReason.values],
+        "reasons": [
+            (value, _sentence(texts[f"staff_closed_{value}"])) for value in ClosedReason.values
+        ],
         "assigned_to_me": incident.assigned_investigator_id == user.pk,
     }
     shown = {

@@ -427,3 +427,18 @@ def test_a_change_of_facts_keeps_what_the_form_does_not_ask(
     assert incident.situation["jurisdiction"] == "denver"
     assert incident.situation["force"] == {"kind": "chemical"}
     assert incident.narrative == "Seen at 9.", "a form without the narrative leaves it"
+
+
+def test_the_place_by_address_or_by_point(make_user: Callable[[str], User]) -> None:
+    client = _client(make_user("officer"))
+    unknown = {"location.kind": [""], "location.ownership": [""]}
+    by_address = _file(client, **unknown, **{"location.address": "1437 Bannock St"})
+    assert by_address.situation["location"] == {"address": "1437 Bannock St"}
+    html = client.get(f"/incidents/{by_address.reference}").content.decode()
+    assert "1437 Bannock St" in html
+    point = {"location.lat": "39.7392", "location.lon": "-104.9903"}
+    by_point = _file(client, **unknown, **point)
+    assert by_point.situation["location"] == {"lat": 39.7392, "lon": -104.9903}
+    bad = client.post("/incidents/new", _report(**{"location.lat": "north"}))
+    assert bad.status_code == 422
+    assert TEXTS["en"]["error_not_a_number"] in bad.content.decode()
