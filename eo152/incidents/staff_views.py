@@ -21,7 +21,12 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpRe
 from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import (
+    require_GET,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
 
 from ..accounts.models import User
 from ..accounts.permissions import require
@@ -401,7 +406,7 @@ def _investigators() -> list[User]:
 
 
 @never_cache
-@require_safe
+@require_GET  # a HEAD would be logged as a view that showed nothing
 @signed_in
 def evidence_file(request: HttpRequest, reference: str, evidence_id: int) -> FileResponse:
     """A file to view or download (``?download=1``); ``?original=1`` the file as sent,

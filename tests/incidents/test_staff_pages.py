@@ -442,3 +442,13 @@ def test_the_place_by_address_or_by_point(make_user: Callable[[str], User]) -> N
     bad = client.post("/incidents/new", _report(**{"location.lat": "north"}))
     assert bad.status_code == 422
     assert TEXTS["en"]["error_not_a_number"] in bad.content.decode()
+
+
+def test_the_language_switch_keeps_what_was_typed(make_user: Callable[[str], User]) -> None:
+    client = _client(make_user("officer"))
+    answer = client.post("/incidents/new", {**_report(), "switch_lang": "es"})
+    assert answer.status_code == 200
+    html = answer.content.decode()
+    assert '<html lang="es">' in html and TEXTS["es"]["staff_report_title"] in html
+    assert "Agents sprayed people who were filming" in html and 'value="4411"' in html
+    assert Incident.objects.count() == 0, "switching the language files nothing"
