@@ -135,6 +135,7 @@ def test_an_officer_files_with_a_body_camera_clip_and_sees_the_findings(
     assert stored.sha256[:8] in html and stored.sha256[-8:] in html and "clip.mp4" in html
     view = client.get(f"/incidents/{incident.reference}/evidence/{stored.pk}")
     assert view.status_code == 200 and view["Content-Type"] == "video/mp4"
+    assert view["Content-Security-Policy"].startswith("sandbox")
     assert b"".join(view.streaming_content) == MP4  # type: ignore[attr-defined]
     download = client.get(f"/incidents/{incident.reference}/evidence/{stored.pk}?download=1")
     assert download["Content-Disposition"].startswith("attachment")
