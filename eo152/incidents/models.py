@@ -8,6 +8,10 @@ investigator's pages read.
 
 from __future__ import annotations
 
+import json
+from functools import cached_property
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -121,7 +125,7 @@ class Finding(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="findings")
     situation = models.JSONField()
-    decision = models.JSONField()
+    decision_json = models.TextField()  # the contract's decision JSON, as the engine wrote it
     policy = models.JSONField()
     decided_on = models.DateField()
     decided_at = models.DateTimeField(null=True, blank=True)  # empty for a public filing
@@ -129,6 +133,12 @@ class Finding(models.Model):
     class Meta:
         ordering = ("-id",)
         get_latest_by = "id"
+
+    @cached_property
+    def decision(self) -> dict[str, Any]:
+        """The decision JSON, read."""
+        parsed: dict[str, Any] = json.loads(self.decision_json)
+        return parsed
 
 
 class Evidence(models.Model):

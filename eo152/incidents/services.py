@@ -23,6 +23,7 @@ from django.utils import timezone
 
 from ..accounts.models import User
 from ..accounts.permissions import require
+from ..rules import Decision
 from ..services.decisions import decide_all
 from ..services.records import PUBLIC, fingerprint, log_read, log_written, site_ledger
 from .codes import (
@@ -100,12 +101,17 @@ class IntakeRefused(ValueError):
         self.message = message
 
 
-def decide(situation: dict[str, Any]) -> dict[str, Any]:
-    """The engine's decision JSON on the facts, with the place lookup (InvalidSituation for
+def decide(situation: dict[str, Any]) -> Decision:
+    """The engine's decision on the facts, with the place lookup (InvalidSituation for
     facts the contract refuses)."""
     decision = decide_all(situation, settings.EO152_READINGS)
     assert not isinstance(decision, list)  # one situation in, one decision out
-    return decision.to_dict()
+    return decision
+
+
+def policy_of(decision: Decision) -> dict[str, Any]:
+    """The decision JSON's ``policy``: the instruments, each with the version that decided."""
+    return {"jurisdiction": "denver", "instruments": decision.instruments}
 
 
 def situation_of(intake: Intake) -> dict[str, Any]:
@@ -235,14 +241,16 @@ def filed_draft(draft_token: str) -> Filed | None:
 
 
 def _add_finding(
-    incident: Incident, situation: dict[str, Any], decision: dict[str, Any], public: bool
+    incident: Incident, situation: dict[str, Any], decision: Decision, public: bool
 ) -> Finding:
     now = timezone.now()
     return Finding.objects.create(
         incident=incident,
         situation=situation,
-        decision=decision,
-        policy=decision["policy"],
+        # The engine writes its own JSON (each duty's text once): the stored finding is
+        # byte for byte what the decisions API answers on the same facts.
+        decision_json=decision.to_json().decode(),
+        policy=policy_of(decision),
         decided_on=timezone.localdate(now),
         decided_at=None if public else now,
     )
@@ -426,8 +434,8 @@ class Redecided:
     changes: list[str]  # "actor action: was → now"; empty when only the policy's version moved
 
 
-def _outcomes(decision: dict[str, Any]) -> list[tuple[str, str, str]]:
-    return sorted((d["actor"], d["action"], d["outcome"]) for d in decision["duties"])
+def _outcomes(duties: list[dict[str, Any]]) -> list[tuple[str, str, str]]:
+    return sorted((d["actor"], d["action"], d["outcome"]) for d in duties)
 
 
 def redecide_all() -> Iterator[Redecided]:
@@ -439,13 +447,14 @@ def redecide_all() -> Iterator[Redecided]:
     for incident in Incident.objects.order_by("id").iterator(chunk_size=200):
         finding = current_finding(incident)
         decision = decide(finding.situation)
-        before, after = _outcomes(finding.decision), _outcomes(decision)
-        if before == after and finding.policy == decision["policy"]:
+        before = _outcomes(finding.decision["duties"])
+        after = _outcomes([duty.to_dict() for duty in decision.duties])
+        if before == after and finding.policy == policy_of(decision):
             continue
         log_written(
             RECORD_TYPE,
             incident.reference,
-            {"reference": incident.reference, "decision": decision},
+            {"reference": incident.reference, "decision": decision.to_dict()},
             "system",
             created=False,
             day_only=False,

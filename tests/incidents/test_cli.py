@@ -139,7 +139,8 @@ def test_incidents_list_shows_what_the_tokens_account_may_see(ready) -> None:
     (row,) = officer_rows
     assert row["source"] == "officer" and row["state"] == "received"
     assert sum(row["duties"].values()) > 0
-    assert listed(token_of["records_clerk"]) == []
+    refused = eo152("incidents", "list", "--token", token_of["records_clerk"])
+    assert refused.exit_code == 2 and "may not list incidents" in refused.stderr
     table = eo152("incidents", "list", "--token", token_of["monitor"])
     assert mine in table.stdout and "indeterminate" in table.stdout
 
@@ -157,9 +158,11 @@ def test_redecide_lists_each_changed_incident_with_its_changes(ready) -> None:
     assert json.loads(eo152("incidents", "redecide", "--json").stdout) == []
     # As if the policy had said otherwise when this incident was filed.
     finding = Finding.objects.filter(incident__reference=changed).latest()
-    duty = finding.decision["duties"][0]
+    decision = finding.decision
+    duty = decision["duties"][0]
     was = duty["outcome"]
     duty["outcome"] = "permitted" if was != "permitted" else "prohibited"
+    finding.decision_json = json.dumps(decision)
     finding.save()
     run = eo152("incidents", "redecide", "--json")
     assert run.exit_code == 0, run.output

@@ -553,7 +553,7 @@ def test_the_follow_up_code_is_kept_nowhere(client: Client) -> None:
     stored = json.dumps(
         [
             list(Incident.objects.values().get().values()),
-            list(incident.findings.values_list("decision", "situation")),
+            list(incident.findings.values_list("decision_json", "situation")),
             [s.get_decoded() for s in Session.objects.all()],
         ],
         default=str,
