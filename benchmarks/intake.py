@@ -205,8 +205,9 @@ def _walk_the_form(port: int) -> tuple[str, dict[str, str]]:
     return cookie, _hidden(check)
 
 
-def _copies(cookie: str, count: int) -> list[str]:
-    """``count`` sessions holding the walked draft, each with a draft token of its own."""
+def _copies(cookie: str, count: int) -> list[tuple[str, str]]:
+    """``count`` sessions holding the walked draft, each with a draft token of its own:
+    each session's cookie header and token (the check page's ``report_token``)."""
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "eo152.site.settings")
     import django
 
@@ -217,17 +218,17 @@ def _copies(cookie: str, count: int) -> list[str]:
     cookies = dict(part.split("=", 1) for part in cookie.split("; "))
     original = SessionStore(session_key=cookies[settings.SESSION_COOKIE_NAME]).load()
     wizard = next(key for key, value in original.items() if isinstance(value, dict))
-    headers = []
+    headers: list[tuple[str, str]] = []
     for _ in range(count):
         data = copy.deepcopy(original)
-        data[wizard]["extra_data"] = {"token": secrets.token_urlsafe(24)}
+        token = secrets.token_urlsafe(24)
+        data[wizard]["extra_data"] = {"token": token}
         session = SessionStore()
         session.update(data)
         session.create()
         others = [f"{k}={v}" for k, v in cookies.items() if k != settings.SESSION_COOKIE_NAME]
-        headers.append(
-            "; ".join([f"{settings.SESSION_COOKIE_NAME}={session.session_key}", *others])
-        )
+        header = "; ".join([f"{settings.SESSION_COOKIE_NAME}={session.session_key}", *others])
+        headers.append((header, token))
     return headers
 
 
@@ -244,18 +245,19 @@ class Result:
 
 async def _load(
     port: int,
-    cookies: list[str],
+    drafts: list[tuple[str, str]],
     fields: dict[str, str],
     clients: int,
     kill: tuple[subprocess.Popen[bytes], float] | None,
 ) -> Result:
     result = Result()
-    queue: asyncio.Queue[str] = asyncio.Queue()
-    for cookie in cookies:
-        queue.put_nowait(cookie)
-    body = urllib.parse.urlencode(fields).encode()
+    queue: asyncio.Queue[tuple[str, bytes]] = asyncio.Queue()
+    for cookie, token in drafts:
+        queue.put_nowait(
+            (cookie, urllib.parse.urlencode({**fields, "report_token": token}).encode())
+        )
     start = time.monotonic()
-    tasks = [asyncio.create_task(_client(port, queue, body, result)) for _ in range(clients)]
+    tasks = [asyncio.create_task(_client(port, queue, result)) for _ in range(clients)]
     if kill is not None:
         server, after = kill
         await asyncio.sleep(after)
@@ -267,10 +269,10 @@ async def _load(
     return result
 
 
-async def _client(port: int, queue: asyncio.Queue[str], body: bytes, result: Result) -> None:
+async def _client(port: int, queue: asyncio.Queue[tuple[str, bytes]], result: Result) -> None:
     reader = writer = None
     while not queue.empty():
-        cookie = queue.get_nowait()
+        cookie, body = queue.get_nowait()
         request = (
             f"POST /report/check?lang=en HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
             f"Cookie: {cookie}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
