@@ -56,8 +56,8 @@ for pair in sys.argv[2:]:
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """``eo152 serve`` on a fresh data folder, with an account of each role the test uses."""
     data = tmp_path_factory.mktemp("staff-data")
-    # Granian alone: the pages are under test here; nginx's limits have tests of their own.
-    with running_server(data, 1, "--no-proxy") as (address, _):
+    # Behind nginx, as deployed: its upload location must pass every staff page through.
+    with running_server(data, 1) as (address, _):
         environment = {
             **os.environ,
             "EO152_DATA_DIR": str(data),

@@ -208,3 +208,6 @@ def test_evidence_uploads_pass_the_proxy_and_the_public_form_has_a_ceiling(
             assert code != 413 and b"<html" in answer, path
         code, words = status(address, "/report", 230_000_000)
         assert code == 413 and b"too large" in words
+        # The staff's list itself is a page of the app, not a redirect of the proxy's.
+        with urllib.request.urlopen(f"{address}/incidents") as answer:
+            assert "/sign-in?" in answer.url and answer.status == 200
