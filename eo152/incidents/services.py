@@ -366,6 +366,8 @@ def change_facts(
     if incident.occurred_at is not None and "at" not in situation_now:
         situation_now["at"] = incident.occurred_at.isoformat()
     decision = decide(situation_now)
+    if isinstance(situation.get("at"), str):  # the time, established: the incident's own
+        incident.occurred_at = datetime.fromisoformat(situation["at"])
     incident.situation = situation
     if narrative is not None:
         incident.narrative = narrative
@@ -377,7 +379,7 @@ def change_facts(
     incident.record_sha256 = fingerprint(content)
     log_written(RECORD_TYPE, incident.reference, content, user.actor, created=False, day_only=False)
     with transaction.atomic():
-        incident.save(update_fields=["situation", "narrative", "record_sha256"])
+        incident.save(update_fields=["situation", "narrative", "occurred_at", "record_sha256"])
         return _add_finding(incident, situation_now, decision, public=False)
 
 

@@ -79,3 +79,19 @@ def test_a_records_clerk_cannot_file(make_user: Callable[[str], User]) -> None:
             services.Intake(source="officer", situation=SHOOTING), by=make_user("records_clerk")
         )
     assert Incident.objects.count() == 0
+
+
+def test_a_time_established_later_becomes_the_incidents_time(
+    make_user: Callable[[str], User],
+) -> None:
+    officer, investigator = make_user("officer"), make_user("investigator")
+    incident = services.file_incident(
+        services.Intake(source="officer", situation=SHOOTING), by=officer
+    ).incident
+    assert incident.occurred_at is None
+    finding = services.change_facts(
+        investigator, incident, {**SHOOTING, "at": "2026-03-10T14:30:00-07:00"}
+    )
+    incident.refresh_from_db()
+    assert incident.occurred_at == datetime(2026, 3, 10, 21, 30, tzinfo=UTC)
+    assert datetime.fromisoformat(finding.decision["as_of"]["at"]) == incident.occurred_at
