@@ -6,11 +6,13 @@ from __future__ import annotations
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from .roles import Role
+from .roles import Office, Role
 
 
 class User(AbstractUser):
     role = models.CharField(max_length=20, choices=Role.choices)
+    # A prosecutor's office: they see only the referrals sent to it.
+    office = models.CharField(max_length=20, choices=Office.choices, blank=True)
 
     @property
     def actor(self) -> str:

@@ -42,7 +42,18 @@ def assigned_to_it(user: Any, record: Any) -> bool:
     return record is not None and record.assigned_investigator_id == user.pk
 
 
+@_predicate
+def sent_to_their_office(user: Any, referral: Any) -> bool:
+    return (
+        referral is not None
+        and referral.sent_at is not None
+        and bool(user.office)
+        and referral.office == user.office
+    )
+
+
 officer = _role_in(Role.OFFICER)
+prosecutor = _role_in(Role.PROSECUTOR)
 intake = _role_in(Role.INTAKE)
 supervisor = _role_in(Role.SUPERVISOR)
 investigator = _role_in(Role.INVESTIGATOR)
@@ -65,11 +76,28 @@ PERMISSIONS: dict[str, Any] = {
     # Facts established later, and who works the incident.
     "incidents.change": investigator | supervisor,
     "incidents.assign": supervisor,
-    "incidents.review": investigator,
+    "incidents.be_assigned": investigator,
+    # Triage and the case (eo152/incidents/workflow.py).
+    "incidents.triage": investigator | supervisor,
+    "incidents.verify": investigator | supervisor,
+    "incidents.open_investigation": investigator | supervisor,
+    "incidents.investigate": (investigator & assigned_to_it) | supervisor,
+    "incidents.close": investigator | supervisor,
     "incidents.add_evidence": investigator | supervisor | ((officer | intake) & filed_it),
     # Who read or changed an incident, from the ledger: the Monitor's question, and the
     # supervisor's.
     "incidents.audit": _role_in(Role.MONITOR, Role.SUPERVISOR),
+    # Referrals (eo152/referrals): made by the case's investigator or a supervisor, signed
+    # off by another person (the service refuses the maker), sent after the sign-off.
+    "referrals.create": (investigator & assigned_to_it) | supervisor,
+    "referrals.sign_off": investigator | supervisor,
+    "referrals.send": (investigator & assigned_to_it) | supervisor,
+    "referrals.list": reads_every_incident | prosecutor,
+    # A prosecutor sees a referral once it is sent to their office, and nothing else.
+    "referrals.view": reads_every_incident | (prosecutor & sent_to_their_office),
+    "referrals.export": _role_in(Role.INVESTIGATOR, Role.SUPERVISOR, Role.MONITOR)
+    | (prosecutor & sent_to_their_office),
+    "referrals.acknowledge": prosecutor & sent_to_their_office,
     # Accounts and tokens: the administrator, who reads no incident.
     "accounts.manage": _role_in(Role.ADMINISTRATOR),
 }

@@ -20,6 +20,14 @@ class Role(models.TextChoices):
     RECORDS_CLERK = "records_clerk", "Records clerk"
     ADMINISTRATOR = "administrator", "Administrator"
     INTAKE = "intake", "Partner system (files incidents)"
+    PROSECUTOR = "prosecutor", "Prosecutor (Denver DA or Colorado AG)"
+
+
+class Office(models.TextChoices):
+    """The prosecutors a referral goes to; a prosecutor's account belongs to one."""
+
+    DENVER_DA = "denver_da", "Denver District Attorney"
+    COLORADO_AG = "colorado_ag", "Colorado Attorney General"
 
 
 ROLES = tuple(role.value for role in Role)

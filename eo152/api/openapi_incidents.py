@@ -12,7 +12,7 @@ from .limits import MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .openapi_refs import problem_response, ref
 
 SOURCES = ["public", "officer", "hotline", "system"]
-STATES = ["received", "under_review", "investigation_opened", "referred", "closed"]
+STATES = ["received", "triaged", "verified", "investigation_opened", "referred", "closed"]
 BODY_CAMERA = ["recording", "off", "none", "unknown"]
 
 #: The scheme every incidents operation names (``components/securitySchemes``).

@@ -30,7 +30,7 @@ from PIL import Image, ImageDraw
 
 from ..accounts.models import User
 from ..accounts.roles import ROLES
-from . import services
+from . import services, workflow
 from .evidence import attach
 from .models import Incident
 
@@ -398,7 +398,7 @@ def _file(spec: DemoIncident, users: dict[str, User]) -> tuple[Incident, bool]:
             attach(filed.incident, path, by, item.media_type, item.label)
     if spec.assigned:
         services.assign(users["supervisor"], filed.incident, users["investigator"])
-        services.start_review(users["investigator"], filed.incident)
+        workflow.triage(users["investigator"], filed.incident, "read; asked the reporter for more")
     return filed.incident, True
 
 

@@ -14,6 +14,8 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django_fsm import FSMField, transition
+from simple_history.models import HistoricalRecords
 
 
 class Source(models.TextChoices):
@@ -24,8 +26,12 @@ class Source(models.TextChoices):
 
 
 class State(models.TextChoices):
+    """Where an incident is: received → triaged → verified (by two people) → investigation
+    opened → referred; closed with a reason from any of them (transitions in workflow.py)."""
+
     RECEIVED = "received"
-    UNDER_REVIEW = "under_review"
+    TRIAGED = "triaged"
+    VERIFIED = "verified"
     INVESTIGATION_OPENED = "investigation_opened"
     REFERRED = "referred"
     CLOSED = "closed"
@@ -56,7 +62,9 @@ class BodyCamera(models.TextChoices):
 class Incident(models.Model):
     reference = models.CharField(max_length=16, unique=True)
     source = models.CharField(max_length=10, choices=Source.choices)
-    state = models.CharField(max_length=24, choices=State.choices, default=State.RECEIVED)
+    # Changed only by the transitions below, which workflow.py calls with the permission
+    # checked and the change logged. (Not ``protected``: that breaks refresh_from_db.)
+    state = FSMField(max_length=24, choices=State.choices, default=State.RECEIVED)
     closed_reason = models.CharField(max_length=24, choices=ClosedReason.choices, blank=True)
     reporting = models.CharField(max_length=12, choices=Reporting.choices)
     situation = models.JSONField()
@@ -80,6 +88,14 @@ class Incident(models.Model):
     language = models.CharField(max_length=2, default="en")
     record_sha256 = models.CharField(max_length=64)
     receipt = models.JSONField()
+    # Triage: the same event reported again (closed as a duplicate of the first), or related.
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+    linked = models.ManyToManyField("self", blank=True, symmetrical=True)
+    # Who changed what, when and why (each transition's reason). A public report's own row
+    # is dated to the day (services.file_incident sets its history date).
+    history = HistoricalRecords(excluded_fields=["receipt", "followup_sha256", "draft_sha256"])
 
     class Meta:
         ordering = ("-id",)
@@ -94,6 +110,38 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.reference
+
+    # -- transitions (django-fsm): what may follow what ------------------------------------
+
+    @transition(field=state, source=State.RECEIVED, target=State.TRIAGED)
+    def triage(self) -> None:
+        """Read, linked to related reports; not yet verified."""
+
+    @transition(field=state, source=State.TRIAGED, target=State.VERIFIED)
+    def verify(self) -> None:
+        """Two different people have confirmed it (workflow.verify counts them)."""
+
+    @transition(field=state, source=State.VERIFIED, target=State.INVESTIGATION_OPENED)
+    def open_investigation(self) -> None:
+        """A case with its tasks is opened."""
+
+    @transition(field=state, source=State.INVESTIGATION_OPENED, target=State.REFERRED)
+    def refer(self) -> None:
+        """A referral was sent to a prosecutor."""
+
+    @transition(
+        field=state,
+        source=[
+            State.RECEIVED,
+            State.TRIAGED,
+            State.VERIFIED,
+            State.INVESTIGATION_OPENED,
+            State.REFERRED,
+        ],
+        target=State.CLOSED,
+    )
+    def close(self) -> None:
+        """Closed with a reason (closed_reason)."""
 
 
 class Contact(models.Model):
@@ -165,3 +213,76 @@ class Evidence(models.Model):
         constraints = (
             models.UniqueConstraint(fields=("incident", "sha256"), name="one_link_per_file"),
         )
+
+
+class Verification(models.Model):
+    """One person's word that the incident happened as reported (two make it verified)."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="verifications")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    how = models.CharField(max_length=300)
+
+    class Meta:
+        ordering = ("id",)
+        constraints = (
+            models.UniqueConstraint(fields=("incident", "by"), name="one_verification_each"),
+        )
+
+
+class Investigation(models.Model):
+    """The case opened on a verified incident: tasks, notes, a timeline, a due date."""
+
+    incident = models.OneToOneField(
+        Incident, on_delete=models.CASCADE, related_name="investigation"
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    opened_at = models.DateTimeField()
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField()
+    history = HistoricalRecords()
+
+
+class Task(models.Model):
+    """One step of the case (from the template, or added): done by whom, when, with a note."""
+
+    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="tasks")
+    kind = models.CharField(max_length=40)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ("id",)
+
+
+class Note(models.Model):
+    investigation = models.ForeignKey(Investigation, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    text = models.TextField()
+
+    class Meta:
+        ordering = ("id",)
+
+
+class TimelineEvent(models.Model):
+    """Something that happened, when it happened (as established), in the case's own words."""
+
+    investigation = models.ForeignKey(
+        Investigation, on_delete=models.CASCADE, related_name="timeline"
+    )
+    happened_at = models.DateTimeField()
+    what = models.CharField(max_length=500)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        ordering = ("happened_at", "id")

@@ -13,7 +13,7 @@ import hmac
 import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from typing import Any
 
 from django.conf import settings
@@ -36,14 +36,12 @@ from .codes import (
 )
 from .models import (
     BodyCamera,
-    ClosedReason,
     Contact,
     Finding,
     Incident,
     Personnel,
     Reporting,
     Source,
-    State,
 )
 
 RECORD_TYPE = "incident"
@@ -210,6 +208,10 @@ def file_incident(intake: Intake, by: User | None, draft_token: str | None = Non
         RECORD_TYPE, incident.reference, content, actor, created=True, day_only=public
     )
     incident.receipt = receipt.to_dict()
+    # The history's row of the filing: by whom, and for a public report the day only.
+    incident._history_user = by  # type: ignore[attr-defined]
+    if public:
+        incident._history_date = datetime.combine(incident.filed_on, time.min, UTC)  # type: ignore[attr-defined]
     try:
         with transaction.atomic():
             incident.save()
@@ -383,37 +385,9 @@ def change_facts(
         return _add_finding(incident, situation_now, decision, public=False)
 
 
-def start_review(user: User, incident: Incident) -> None:
-    require(user, "incidents.review", incident)
-    _move(user, incident, State.UNDER_REVIEW, "")
-
-
-def close(user: User, incident: Incident, reason: str) -> None:
-    require(user, "incidents.review", incident)
-    if reason not in ClosedReason.values:
-        raise IntakeRefused("closed_reason", f"must be one of {', '.join(ClosedReason.values)}")
-    _move(user, incident, State.CLOSED, reason)
-
-
-def _move(user: User, incident: Incident, state: str, reason: str) -> None:
-    if incident.state == State.CLOSED:
-        raise IntakeRefused("state", "this incident is closed")
-    log_written(
-        RECORD_TYPE,
-        incident.reference,
-        {"reference": incident.reference, "state": state, "closed_reason": reason},
-        user.actor,
-        created=False,
-        day_only=False,
-    )
-    incident.state = state
-    incident.closed_reason = reason
-    incident.save(update_fields=["state", "closed_reason"])
-
-
 def assign(user: User, incident: Incident, investigator: User) -> None:
     require(user, "incidents.assign", incident)
-    if not investigator.has_perm("incidents.review"):
+    if not investigator.has_perm("incidents.be_assigned"):
         raise IntakeRefused("assigned_investigator", "is not an investigator")
     log_written(
         RECORD_TYPE,

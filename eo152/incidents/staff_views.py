@@ -41,7 +41,7 @@ from ..web.language import language_of, url_with
 from ..web.presenting import Answer, Link, moment, present
 from ..web.texts import TEXTS
 from . import evidence as evidence_files
-from . import services, staff_forms
+from . import services, staff_forms, workflow
 from .models import BodyCamera, ClosedReason, Evidence, Finding, Incident, Reporting, Source, State
 
 PER_PAGE = 50
@@ -330,7 +330,7 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
     files = list(Evidence.objects.filter(incident=incident))
     personnel = list(incident.personnel.all())
     may_assign = user.has_perm("incidents.assign", incident)
-    may_review = user.has_perm("incidents.review", incident) and incident.state != State.CLOSED
+    may_review = user.has_perm("incidents.triage", incident) and incident.state != State.CLOSED
     location = incident.situation.get("location") or {}
     context = {
         "nav": "incidents",
@@ -462,7 +462,7 @@ def start_review(request: HttpRequest, reference: str) -> HttpResponse:
     incident = _open(user, reference)
     lang = language_of(request)
     try:
-        services.start_review(user, incident)
+        workflow.triage(user, incident, request.POST.get("why", "") or "triaged")
     except services.IntakeRefused:
         return _refused(request, lang)
     return HttpResponseRedirect(_incident_url(incident, lang), status=303)
@@ -475,7 +475,8 @@ def close(request: HttpRequest, reference: str) -> HttpResponse:
     incident = _open(user, reference)
     lang = language_of(request)
     try:
-        services.close(user, incident, request.POST.get("reason", ""))
+        reason = request.POST.get("reason", "")
+        workflow.close(user, incident, reason, request.POST.get("why", "") or reason)
     except services.IntakeRefused:
         return _refused(request, lang)
     return HttpResponseRedirect(_incident_url(incident, lang), status=303)

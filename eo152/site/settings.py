@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.staticfiles",
     "rules",
+    "simple_history",
     "axes",
     "formtools",
     "django_altcha",

@@ -62,7 +62,6 @@ READ_ALL = frozenset(
 )
 LISTERS = FILERS | READ_ALL
 CHANGERS = frozenset({"supervisor", "investigator", "investigator_other"})
-REVIEWERS = frozenset({"investigator", "investigator_other"})
 
 
 @dataclass(frozen=True)
@@ -94,8 +93,8 @@ CASES = (
         frozenset({"investigator"}),
     ),
     Case("assign P", "incidents/<str:reference>/assign", frozenset({"supervisor"})),
-    Case("start reviewing P", "incidents/<str:reference>/review", REVIEWERS),
-    Case("close P", "incidents/<str:reference>/close", REVIEWERS),
+    Case("triage P", "incidents/<str:reference>/review", CHANGERS),
+    Case("close P", "incidents/<str:reference>/close", CHANGERS),
     Case("file through the API", "api/v1/incidents", FILERS),
     Case("read O through the API", "api/v1/incidents/<str:reference>", READ_ALL | {"officer"}),
     Case("read P through the API", "api/v1/incidents/<str:reference>", READ_ALL),
@@ -234,7 +233,7 @@ def _take(world: World, principal: str, case: str) -> tuple[bool, str]:
         "assign P": lambda: web.post(
             f"/incidents/{p}/assign", {"investigator": world.people["investigator_other"].pk}
         ),
-        "start reviewing P": lambda: web.post(f"/incidents/{p}/review"),
+        "triage P": lambda: web.post(f"/incidents/{p}/review", {"why": "read it"}),
         "close P": lambda: web.post(f"/incidents/{p}/close", {"reason": "duplicate"}),
         "file through the API": lambda: Client().post(
             "/api/v1/incidents",

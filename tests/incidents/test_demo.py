@@ -57,7 +57,7 @@ def test_the_demo_loads_accounts_incidents_and_evidence_once(demo_folder: Path) 
     }
     assert {"Denver Public Library", "Civic Center Park"} <= places_found
     assert Incident.objects.filter(language="es", reporting="anonymous").exists()
-    assert Incident.objects.filter(reporting="confidential", state="under_review").exists()
+    assert Incident.objects.filter(reporting="confidential", state="triaged").exists()
     assert Incident.objects.filter(personnel__agency="CBP", body_camera="recording").exists()
 
     again = load()

@@ -21,7 +21,7 @@ from django.test import Client
 from django.utils.html import escape
 from PIL import Image
 
-from eo152.incidents import abuse, services
+from eo152.incidents import abuse, services, workflow
 from eo152.incidents.models import Contact, Evidence, Incident
 from eo152.web.texts import TEXTS
 
@@ -292,7 +292,7 @@ def test_a_closed_report_says_why_in_plain_words(client: Client, make_user: Any)
     fill(client, ANSWERS)
     reference, code = codes(send(client).content.decode())
     incident = Incident.objects.get()
-    services.close(make_user("investigator"), incident, "duplicate")
+    workflow.close(make_user("investigator"), incident, "duplicate", "reported twice")
     html = _status(client, reference, code).content.decode()
     assert escape(TEXTS["en"]["resident_status_closed"]) in html
     assert escape(TEXTS["en"]["resident_status_closed_duplicate"]) in html
