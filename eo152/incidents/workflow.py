@@ -74,7 +74,7 @@ def _move(
             "reference": incident.reference,
             "state": incident.state,
             "why": why,
-            **{name: getattr(value, "reference", value) for name, value in changes.items()},
+            **{name: _logged(value) for name, value in changes.items()},
         },
         user.actor,
         created=False,
@@ -84,6 +84,16 @@ def _move(
     incident._change_reason = why  # type: ignore[attr-defined]
     incident._history_user = user  # type: ignore[attr-defined]
     incident.save()
+
+
+def _logged(value: Any) -> Any:
+    """A changed field as the ledger's fingerprint covers it: a person by account number,
+    an incident by reference."""
+    if isinstance(value, User):
+        return value.actor
+    if isinstance(value, Incident):
+        return value.reference
+    return value
 
 
 def triage(user: User, incident: Incident, why: str, linked: Sequence[Incident] = ()) -> None:
@@ -138,13 +148,14 @@ def open_investigation(
 ) -> Investigation:
     """Open the case from the template of tasks, assigned with a due date."""
     require(user, "incidents.open_investigation", incident)
-    if not assignee.has_perm("incidents.investigate"):
+    if not assignee.has_perm("incidents.be_assigned"):
         raise IntakeRefused("assignee", "is not an investigator")
     if due_on < timezone.localdate():
         raise IntakeRefused("due_on", "is in the past")
     with transaction.atomic():
-        _move(user, incident, incident.open_investigation, _why(why),
-              assigned_investigator=assignee)  # fmt: skip
+        _move(
+            user, incident, incident.open_investigation, _why(why), assigned_investigator=assignee
+        )
         case = Investigation.objects.create(
             incident=incident,
             opened_by=user,

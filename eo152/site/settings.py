@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "django_altcha",
     "eo152.accounts",
     "eo152.incidents",
+    "eo152.referrals",
     "eo152.web",
     "eo152.api",
 ]

@@ -17,6 +17,8 @@ TEXT_FILES = (
     _PACKAGE / "accounts" / "texts.yaml",
     _PACKAGE / "incidents" / "texts_public.yaml",
     _PACKAGE / "incidents" / "texts_staff.yaml",
+    _PACKAGE / "incidents" / "texts_case.yaml",
+    _PACKAGE / "referrals" / "texts.yaml",
 )
 
 
