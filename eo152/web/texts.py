@@ -19,6 +19,7 @@ TEXT_FILES = (
     _PACKAGE / "incidents" / "texts_staff.yaml",
     _PACKAGE / "incidents" / "texts_case.yaml",
     _PACKAGE / "referrals" / "texts.yaml",
+    _PACKAGE / "referrals" / "texts_packet.yaml",
 )
 
 
