@@ -32,14 +32,15 @@ import pytest
 import textstat
 
 from eo152.rules import _yaml
+from eo152.web.texts import TEXT_FILES
 
 ROOT = Path(__file__).resolve().parents[1]
 POLICIES = ROOT / "eo152" / "policies"
+# Every catalogue of the pages (the web's and each records app's), the vocabulary and the CLI's.
 PAGES = (
     ROOT / "eo152" / "contract" / "vocabulary.yaml",
-    ROOT / "eo152" / "web" / "texts.yaml",
+    *(path for path in TEXT_FILES if path.exists()),
     ROOT / "eo152" / "cli" / "texts.yaml",
-    ROOT / "eo152" / "incidents" / "texts_public.yaml",
 )
 
 # Words a sentence may have, at most and on average over a text. Spanish says the same thing in
