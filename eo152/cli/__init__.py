@@ -15,7 +15,7 @@ import typer
 from ..config import Settings
 from ..services.datadir import MigrationFailed
 from ..services.datadir import init as init_data_dir
-from . import demo, evidence, incidents, ledger, policy, tokens, users
+from . import demo, evidence, incidents, ledger, packet, policy, tokens, users
 from ._options import JsonOption
 from ._output import console, fail, print_json
 from .decide import decide
@@ -34,6 +34,7 @@ app.add_typer(places_app, name="places")
 
 
 app.add_typer(ledger.app, name="ledger")
+app.add_typer(packet.app, name="packet")
 app.add_typer(evidence.app, name="evidence")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
