@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..contract.schema import decision_json_schema, situation_json_schema
-from . import openapi_incidents, openapi_places
+from . import openapi_incidents, openapi_places, openapi_referrals
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .openapi_refs import COMPONENTS, problem_response, ref
 
@@ -58,6 +58,7 @@ def openapi_document() -> dict[str, Any]:
     schemas["Policy"] = POLICY_SCHEMA
     schemas.update(openapi_places.SCHEMAS)
     schemas.update(openapi_incidents.SCHEMAS)
+    schemas.update(openapi_referrals.SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -71,6 +72,7 @@ def openapi_document() -> dict[str, Any]:
             "/api/v1/policy": {"get": _POLICY_OPERATION},
             **openapi_places.PATHS,
             **openapi_incidents.PATHS,
+            **openapi_referrals.PATHS,
         },
         "components": {
             "schemas": schemas,

@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("eo152.accounts.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("eo152.incidents.api_urls")),
+    path("api/v1/", include("eo152.referrals.api_urls")),
     path("api/v1/", include("eo152.api.urls")),
 ]
 
