@@ -15,7 +15,7 @@ import typer
 from ..config import Settings
 from ..services.datadir import MigrationFailed
 from ..services.datadir import init as init_data_dir
-from . import demo, evidence, incidents, ledger, packet, policy, tokens, users
+from . import demo, evidence, incidents, ledger, packet, policy, referrals, tokens, users
 from ._options import JsonOption
 from ._output import console, fail, print_json
 from .decide import decide
@@ -39,6 +39,7 @@ app.add_typer(evidence.app, name="evidence")
 app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(incidents.app, name="incidents")
+app.add_typer(referrals.app, name="referrals")
 app.add_typer(demo.app, name="demo")
 
 
