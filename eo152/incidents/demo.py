@@ -1,5 +1,7 @@
 """The demo: an account for every role and a handful of realistic incidents, so that a new
-user of ``make run`` sees a working system at once.
+user of ``make run`` sees a working system at once. One case, the shooting, is taken all the
+way: triaged, verified by two people, investigated, and referred to the Denver DA (signed
+off by the supervisor, sent by the investigator), whom the demo prosecutor works for.
 
 Every incident goes through :func:`services.file_incident` like a real one (decided with
 the places registry, logged in the ledger), with evidence through
@@ -29,15 +31,20 @@ from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from ..accounts.models import User
-from ..accounts.roles import ROLES
+from ..accounts.roles import ROLES, Office, Role
+from ..referrals import services as referrals
+from ..referrals.models import State as ReferralState
 from . import services, workflow
 from .evidence import attach
-from .models import Incident
+from .models import Incident, State
 
 DENVER = ZoneInfo("America/Denver")
 
 #: Where the demo's passwords are kept (owner only), so a second load can show them again.
 ACCOUNTS_FILE = "demo-accounts.json"
+
+#: The demo prosecutor's office: the one the demo's referral is sent to.
+PROSECUTOR_OFFICE = Office.DENVER_DA
 
 
 class DemoRefused(Exception):
@@ -86,6 +93,7 @@ class DemoIncident:
     evidence: tuple[Evidence, ...] = ()
     assigned: bool = False  # the supervisor assigns it; the investigator starts the review
     personnel: tuple[services.PersonSeen, ...] = ()
+    referred_for: str | None = None  # an offense code: the case is taken to a sent referral
 
 
 def _photo(path: Path) -> None:
@@ -252,6 +260,22 @@ INCIDENTS = (
                 "location": {"address": "2800 Glenarm Pl", "area": "public"},
             },
         },
+        evidence=(
+            Evidence(
+                "scene-log.txt",
+                "text/plain",
+                "Major Crimes scene log",
+                _text(
+                    [
+                        "DPD Major Crimes scene log (eo152 demo, not a real case)",
+                        "2800 Glenarm Pl, parking lot east of the recreation center",
+                        "19:16 scene held; 19:40 two 9 mm casings marked A and B",
+                        "19:52 witness statements taken from two rec center staff",
+                    ]
+                ),
+            ),
+        ),
+        referred_for="assault_first_degree",
     ),
     DemoIncident(
         key="hotline-library-staging",
@@ -343,6 +367,8 @@ def load(data_dir: Path) -> Loaded:
     for spec in INCIDENTS:
         incident, created = _file(spec, users)
         references.append(incident.reference)
+        if spec.referred_for:
+            created = _refer(incident, spec.referred_for, users) or created
         added = added or created
     return Loaded(already=not added, accounts=accounts, references=references)
 
@@ -363,6 +389,9 @@ def _accounts(data_dir: Path) -> tuple[list[DemoAccount], bool]:
             user.set_password(password)
             user.save()
             changed = True
+        if role == Role.PROSECUTOR and user.office != PROSECUTOR_OFFICE:
+            user.office = PROSECUTOR_OFFICE
+            user.save(update_fields=["office"])
         accounts.append(DemoAccount(username, role, password))
     if changed:
         _keep({a.username: a.password for a in accounts}, kept_file)
@@ -400,6 +429,44 @@ def _file(spec: DemoIncident, users: dict[str, User]) -> tuple[Incident, bool]:
         services.assign(users["supervisor"], filed.incident, users["investigator"])
         workflow.triage(users["investigator"], filed.incident, "read; asked the reporter for more")
     return filed.incident, True
+
+
+def _refer(incident: Incident, offense: str, users: dict[str, User]) -> bool:
+    """Take the case all the way, as the workflow would: triaged and verified by two demo
+    people, an investigation opened, a referral to the DA made by the investigator, signed
+    off by the supervisor and sent by the investigator. Each step is taken only if it is
+    still to take (an interrupted load resumes); whether any was."""
+    investigator, supervisor = users["investigator"], users["supervisor"]
+    state = incident.state
+    if state == State.RECEIVED:
+        workflow.triage(investigator, incident, "shots fired at an observer; a bystander hit")
+    if incident.state == State.TRIAGED:
+        for person, how in (
+            (investigator, "spoke with the responding officer"),
+            (supervisor, "read the Major Crimes scene log"),
+        ):
+            if not incident.verifications.filter(by=person).exists():
+                workflow.verify(person, incident, how)
+    if incident.state == State.VERIFIED:
+        due_on = timezone.localdate() + timedelta(days=14)
+        case = workflow.open_investigation(
+            supervisor, incident, investigator, due_on, "a potential felony: a shooting"
+        )
+        place = case.tasks.get(kind="check_the_place")
+        workflow.finish_task(investigator, place, "two casings marked; lot camera requested")
+    if incident.state != State.INVESTIGATION_OPENED:
+        return state != incident.state
+    referral = incident.referrals.first() or referrals.create(
+        investigator,
+        incident,
+        PROSECUTOR_OFFICE,
+        offense,
+        evidence=list(incident.evidence.all()),
+    )
+    if referral.state == ReferralState.DRAFT:
+        referrals.sign_off(supervisor, referral)
+    referrals.send(investigator, referral)
+    return True
 
 
 def _past(moment: datetime) -> datetime:

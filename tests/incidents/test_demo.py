@@ -20,6 +20,8 @@ from eo152.cli import app
 from eo152.config import Settings
 from eo152.incidents import demo, services
 from eo152.incidents.models import Evidence, Incident
+from eo152.referrals import services as referrals
+from eo152.referrals.models import Referral
 from eo152.services.records import site_ledger
 
 pytestmark = [pytest.mark.db]
@@ -77,7 +79,30 @@ def test_a_public_photo_is_shown_as_a_copy_without_its_metadata(demo_folder: Pat
         assert photo.getexif().get_ifd(0x8825), "the original keeps its GPS metadata"
     with store.open(evidence.shown_sha256) as shown, Image.open(shown) as photo:
         assert not photo.getexif(), "the copy others see has none"
-    assert Evidence.objects.count() == 3
+    assert Evidence.objects.count() == 4
+
+
+def test_the_demo_takes_the_shooting_to_a_referral_sent_to_the_da(demo_folder: Path) -> None:
+    assert load().exit_code == 0
+    investigator = User.objects.get(username="demo-investigator")
+    supervisor = User.objects.get(username="demo-supervisor")
+    prosecutor = User.objects.get(username="demo-prosecutor")
+    assert prosecutor.office == "denver_da"
+    (referral,) = Referral.objects.all()
+    shooting = referral.incident
+    assert "Glenarm" in shooting.narrative and shooting.state == "referred"
+    verifiers = {v.by for v in shooting.verifications.all()}
+    assert verifiers == {investigator, supervisor}, "verified by two demo people"
+    assert shooting.investigation.assignee == investigator
+    assert shooting.investigation.tasks.filter(done_at__isnull=False).exists()
+    assert (referral.office, referral.state) == ("denver_da", "sent")
+    assert referral.created_by == investigator and referral.sent_by == investigator
+    assert referral.signed_off_by == supervisor, "checked by a second person"
+    assert [e["label"] for e in referral.snapshot["evidence"]] == ["Major Crimes scene log"]
+    assert referral.snapshot["offense"]["crs"] == "C.R.S. 18-3-202"
+    assert list(referrals.visible_to(prosecutor)) == [referral]
+    assert load().exit_code == 0 and Referral.objects.count() == 1, "loaded again: the same"
+    assert Referral.objects.get().state == "sent"
 
 
 def test_the_demo_never_loads_beside_an_account_of_the_folders_own(
