@@ -10,10 +10,12 @@ disk (WeasyPrint gets no network and no static server). Fonts are DejaVu, from D
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF objects, untyped
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
@@ -27,8 +29,6 @@ from ..web.texts import TEXTS
 
 STYLESHEET = Path(__file__).parent / "static" / "referrals" / "packet.css"
 TEMPLATE = "referrals/packet_pdf.html"
-#: The command that checks a packet offline (the closing line names it).
-VERIFY_COMMAND = "eo152 packet verify ."
 AUTHOR = "City and County of Denver"
 
 
@@ -38,11 +38,39 @@ def render_pdf(document: dict[str, Any]) -> bytes:
     pdf: bytes = HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))],
         pdf_variant="pdf/ua-1",
+        finisher=_tag_cells,
         # The same document gives the same file identifier: a packet made twice differs
         # only in its dates of making, not in a random number.
         pdf_identifier=document["snapshot_sha256"][:32].encode("ascii"),
     )
     return pdf
+
+
+def _tag_cells(rendered: Any, pdf: Any) -> None:
+    """Finish the tags of table cells from the HTML: a header cell's /Scope (its ``scope``
+    attribute; WeasyPrint ties data cells to headers by /Headers only, and checkers look
+    for either), and a cell's /Lang where it is in another language than the document
+    (citations and the statute's sources are English in a Spanish referral).
+
+    WeasyPrint keeps each cell's structure element on the cell's box (``box.mark``); other
+    elements it does not keep, so a passage in another language is put in a cell."""
+    lang = rendered.metadata.lang
+    for page in rendered.pages:
+        for box in _boxes(page._page_box):
+            mark = getattr(box, "mark", None)
+            if mark is None or box.element_tag not in ("th", "td"):
+                continue
+            if box.element_tag == "th":
+                scope = "/Row" if box.element.get("scope") == "row" else "/Column"
+                mark["A"]["Scope"] = scope
+            if box.style["lang"] and box.style["lang"] != lang:
+                mark["Lang"] = pydyf.String(box.style["lang"])
+
+
+def _boxes(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from _boxes(child)
 
 
 def context(document: dict[str, Any]) -> dict[str, Any]:
@@ -83,6 +111,11 @@ def context(document: dict[str, Any]) -> dict[str, Any]:
         "decided_by": texts["packet_decided_by"].format(
             engine=answer.engine, at=answer.as_of_shown
         ),
+        "summary": texts["packet_summary"].format(
+            broken=sum(d.violation is True for d in duties),
+            decided=sum(d.outcome != "indeterminate" for d in duties),
+            undecided=sum(d.outcome == "indeterminate" for d in duties),
+        ),
         "duties": [_duty(view, raw.get((view.actor, view.action), {}), lang) for view in duties],
         "incident": {
             "reference": incident["reference"],
@@ -116,7 +149,7 @@ def context(document: dict[str, Any]) -> dict[str, Any]:
                 "label": item["label"],
                 "type": item["media_type"],
                 "size": texts["packet_bytes"].format(size=f"{item['size']:,}"),
-                "added": moment(item["added_on"], lang),
+                "added": day(item["added_on"], lang),
                 "sha256": item["sha256"],
                 "halves": (item["sha256"][:32], item["sha256"][32:]),
             }
@@ -135,7 +168,7 @@ def context(document: dict[str, Any]) -> dict[str, Any]:
             for entry in document["activity"]
         ],
         "check": texts["packet_check_how"].split("{command}"),
-        "verify_command": VERIFY_COMMAND,
+        "verify_command": texts["packet_verify_command"],
     }
 
 
@@ -172,8 +205,10 @@ def _duty(view: DutyView, raw: dict[str, Any], lang: str) -> dict[str, Any]:
         "broken": view.violation is True,
         "outcome": view.outcome,
         "outcome_label": view.outcome_label,
-        "plain": view.plain,
-        "because": [(reason.text, reason.plain) for reason in view.because],
+        "plain": "" if undecided else view.plain,
+        # A reason in the rules' own form is English: kept apart, marked as English.
+        "because": [reason.text for reason in view.because if reason.plain or lang == "en"],
+        "because_rules": [r.text for r in view.because if not r.plain and lang != "en"],
         "cites": list(view.cites),
         "open_questions": list(view.open_questions) if undecided else [],
         "missing_facts": [label(fact, lang) for fact in raw.get("missing_facts", [])]
