@@ -7,6 +7,7 @@ key cannot be used. ``eo152 ledger verify --bundle`` stays for whole-ledger bund
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +18,10 @@ from ..ledger import LedgerError
 from ..packets.verify import NotAPacket, verify_packet
 from ._options import JsonOption
 from ._output import console, fail, print_json
+
+# bagit logs every bad file as a warning; the report names them once, in plain words.
+logging.getLogger("bagit").addHandler(logging.NullHandler())
+logging.getLogger("bagit").propagate = False
 
 app = typer.Typer(
     help="Referral packets: check one offline (no database, no network).",

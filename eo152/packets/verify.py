@@ -106,7 +106,10 @@ class Report:
             head = f"The packet {self.reference or ''} FAILED: {names}.".replace("  ", " ")
         out = [head]
         for check in self.checks:
-            out.append(f"  {'ok    ' if check.ok else 'FAILED'} {check.name}: {check.says}")
+            if check.ok:
+                out.append(f"  ok     {check.name}: {check.says}")
+            else:
+                out.append(f"  FAILED {check.name} (it checks that {check.says}):")
             out.extend(f"           - {problem}" for problem in check.problems)
         out.extend(f"  note: {note}" for note in self.notes)
         return out
@@ -264,6 +267,9 @@ def _check_bag(packet: _Packet) -> Check:
         problems.extend(details)
     except bagit.BagError as error:
         problems.append(str(error))
+    reference = (packet.document or {}).get("reference")
+    if reference is not None and bag.info.get("External-Identifier") != reference:
+        problems.append("bag-info.txt names another referral than data/referral.json")
     if problems:
         return Check("bag", False, says, problems)
     count = len(bag.entries)
@@ -458,9 +464,7 @@ def _check_evidence(packet: _Packet, notes: list[str]) -> Check:
         found = on_disk.get(path)
         if found is None:
             problems.append(f"{path} is missing (the JSON lists {short} there)")
-        elif found[1] != digest:
-            problems.append(f"{path} is not the file {short} the JSON lists there")
-        elif found[2] != snapshot["size"]:
+        elif found[1] == digest and found[2] != snapshot["size"]:  # else named above
             problems.append(f"{path} has {found[2]} bytes, {snapshot['size']} were registered")
         if not packet.proven("custody.exported", sha256=digest):
             problems.append(f"{short}: no proven ledger entry records that it left in a packet")
