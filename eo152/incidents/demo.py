@@ -33,6 +33,7 @@ from PIL import Image, ImageDraw
 from ..accounts.models import User
 from ..accounts.roles import ROLES, Office, Role
 from ..referrals import services as referrals
+from ..referrals.models import Referral
 from ..referrals.models import State as ReferralState
 from . import services, workflow
 from .evidence import attach
@@ -455,8 +456,8 @@ def _refer(incident: Incident, offense: str, users: dict[str, User]) -> bool:
         place = case.tasks.get(kind="check_the_place")
         workflow.finish_task(investigator, place, "two casings marked; lot camera requested")
     if incident.state != State.INVESTIGATION_OPENED:
-        return state != incident.state
-    referral = incident.referrals.first() or referrals.create(
+        return bool(state != incident.state)
+    referral = Referral.objects.filter(incident=incident).first() or referrals.create(
         investigator,
         incident,
         PROSECUTOR_OFFICE,
