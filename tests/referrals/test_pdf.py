@@ -161,3 +161,15 @@ def test_the_pdf_passes_the_pdf_ua_checker(case: Any, tmp_path: Any) -> None:
     path.write_bytes(render_pdf(sent_referral(case, "es")))
     report = pdfua.validate(str(path))
     assert [(f.rule_id, f.message) for f in report.findings] == []
+
+
+def test_a_draft_without_files_says_so_and_prints_the_same_twice(case: Any) -> None:
+    referral = services.create(case.investigator, case.incident, "colorado_ag", "robbery")
+    document = services.packet_document(referral)
+    pdf = render_pdf(document)
+    assert render_pdf(document) == pdf, "the same document gives the same file"
+    text = text_of(PdfReader(io.BytesIO(pdf)))
+    assert "Referral " + referral.reference + " to the Colorado Attorney General" in text
+    assert "Not signed off yet" in text and "Not sent yet" in text
+    assert "No file is in this referral." in text and "held back" not in text
+    assert "C.R.S. 18-4-301" in text and "120" in text
