@@ -41,7 +41,7 @@ from ..web.language import language_of, url_with
 from ..web.presenting import Answer, Link, moment, present
 from ..web.texts import TEXTS
 from . import evidence as evidence_files
-from . import services, staff_forms, workflow
+from . import services, staff_forms
 from .models import BodyCamera, ClosedReason, Evidence, Finding, Incident, Reporting, Source, State
 
 PER_PAGE = 50
@@ -316,7 +316,19 @@ def findings_answer(incident: Incident, finding: Finding, lang: str, may_change:
 @signed_in
 def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
     user = _user(request)
-    incident = _open(user, reference)
+    return render_incident(request, user, _open(user, reference))
+
+
+def render_incident(
+    request: HttpRequest,
+    user: User,
+    incident: Incident,
+    problems: staff_forms.Problems | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    """The incident page (with ``problems``, and what was typed in ``values``, after a refused
+    workflow action, its summary first)."""
     lang = language_of(request)
     texts = TEXTS[lang]
     finding = services.current_finding(incident)
@@ -330,7 +342,6 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
     files = list(Evidence.objects.filter(incident=incident))
     personnel = list(incident.personnel.all())
     may_assign = user.has_perm("incidents.assign", incident)
-    may_review = user.has_perm("incidents.triage", incident) and incident.state != State.CLOSED
     location = incident.situation.get("location") or {}
     context = {
         "nav": "incidents",
@@ -366,13 +377,12 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
         "contact": contact,
         "may_change": may_change,
         "may_assign": may_assign,
-        "investigators": _investigators() if may_assign else [],
-        "may_start_review": may_review and incident.state == State.RECEIVED,
-        "may_close": may_review,
-        "reasons": [
-            (value, _sentence(texts[f"staff_closed_{value}"])) for value in ClosedReason.values
-        ],
+        "investigators": _investigators(),
         "assigned_to_me": incident.assigned_investigator_id == user.pk,
+        "errors": problems.summary if problems else [],
+        "problems": problems.by_field if problems else {},
+        "values": values or {},
+        **_workflow(user, incident, lang),
     }
     shown = {
         "finding": finding.pk,
@@ -382,7 +392,56 @@ def incident_page(request: HttpRequest, reference: str) -> HttpResponse:
         "evidence": [f.sha256 for f in files],
     }
     services.log_shown(user, incident, shown, "page")
-    return render(request, "incidents/staff_incident.html", context)
+    return render(request, "incidents/staff_incident.html", context, status=status)
+
+
+def _workflow(user: User, incident: Incident, lang: str) -> dict[str, Any]:
+    """The workflow's actions this account may take now, its confirmations and the
+    history of its status (who, when, why)."""
+    texts = TEXTS[lang]
+    state = incident.state
+    verifications = list(incident.verifications.select_related("by"))
+    verified_by_me = any(v.by_id == user.pk for v in verifications)
+    return {
+        "may_triage": state == State.RECEIVED and user.has_perm("incidents.triage", incident),
+        "may_mark_duplicate": state in (State.RECEIVED, State.TRIAGED)
+        and user.has_perm("incidents.triage", incident),
+        "may_verify": state == State.TRIAGED
+        and not verified_by_me
+        and user.has_perm("incidents.verify", incident),
+        "verified_by_me": verified_by_me and state == State.TRIAGED,
+        "may_open": state == State.VERIFIED
+        and user.has_perm("incidents.open_investigation", incident),
+        "may_close": state != State.CLOSED and user.has_perm("incidents.close", incident),
+        "reasons": [
+            (value, _sentence(texts[f"staff_closed_{value}"])) for value in ClosedReason.values
+        ],
+        "has_case": hasattr(incident, "investigation"),
+        "verifications": verifications,
+        "linked": list(services.visible_to(user).filter(linked=incident).order_by("reference")),
+        "duplicate_of": services.visible_to(user).filter(duplicates=incident).first(),
+        "history": status_history(incident, lang),
+    }
+
+
+def status_history(incident: Incident, lang: str) -> list[dict[str, Any]]:
+    """Each change of the incident's status, oldest first: when, who, the status, why."""
+    rows: list[dict[str, Any]] = []
+    before = None
+    for entry in incident.history.select_related("history_user").order_by("history_id"):
+        if entry.state == before and not entry.history_change_reason:
+            continue
+        before = entry.state
+        who = entry.history_user
+        rows.append(
+            {
+                "at": entry.history_date,
+                "who": who.username if who is not None else TEXTS[lang]["case_history_nobody"],
+                "state": TEXTS[lang][f"staff_state_{entry.state}"],
+                "why": entry.history_change_reason or "",
+            }
+        )
+    return rows
 
 
 def _when(incident: Incident, finding: Finding, lang: str) -> str:
@@ -450,33 +509,6 @@ def assign(request: HttpRequest, reference: str) -> HttpResponse:
         return _refused(request, lang)
     try:
         services.assign(user, incident, chosen)
-    except services.IntakeRefused:
-        return _refused(request, lang)
-    return HttpResponseRedirect(_incident_url(incident, lang), status=303)
-
-
-@require_POST
-@signed_in
-def start_review(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _user(request)
-    incident = _open(user, reference)
-    lang = language_of(request)
-    try:
-        workflow.triage(user, incident, request.POST.get("why", "") or "triaged")
-    except services.IntakeRefused:
-        return _refused(request, lang)
-    return HttpResponseRedirect(_incident_url(incident, lang), status=303)
-
-
-@require_POST
-@signed_in
-def close(request: HttpRequest, reference: str) -> HttpResponse:
-    user = _user(request)
-    incident = _open(user, reference)
-    lang = language_of(request)
-    try:
-        reason = request.POST.get("reason", "")
-        workflow.close(user, incident, reason, request.POST.get("why", "") or reason)
     except services.IntakeRefused:
         return _refused(request, lang)
     return HttpResponseRedirect(_incident_url(incident, lang), status=303)

@@ -1,11 +1,12 @@
 """The staff's pages: the incidents list, the officer's report, an incident, its files,
-its facts and the actions on it (sign-in required; each checks its permission)."""
+its facts, the workflow's actions on it and its case (sign-in required; each checks its
+permission)."""
 
 from __future__ import annotations
 
 from django.urls import path
 
-from . import staff_views
+from . import case_views, staff_views
 
 urlpatterns = [
     path("incidents", staff_views.incident_list, name="incidents"),
@@ -18,6 +19,26 @@ urlpatterns = [
         name="incident_evidence",
     ),
     path("incidents/<str:reference>/assign", staff_views.assign, name="incident_assign"),
-    path("incidents/<str:reference>/review", staff_views.start_review, name="incident_review"),
-    path("incidents/<str:reference>/close", staff_views.close, name="incident_close"),
+    path("incidents/<str:reference>/triage", case_views.triage, name="incident_triage"),
+    path(
+        "incidents/<str:reference>/duplicate",
+        case_views.mark_duplicate,
+        name="incident_duplicate",
+    ),
+    path("incidents/<str:reference>/verify", case_views.verify, name="incident_verify"),
+    path(
+        "incidents/<str:reference>/investigation",
+        case_views.open_investigation,
+        name="incident_open_investigation",
+    ),
+    path("incidents/<str:reference>/close", case_views.close, name="incident_close"),
+    path("incidents/<str:reference>/case", case_views.case_page, name="case"),
+    path(
+        "incidents/<str:reference>/case/tasks/<int:task_id>/done",
+        case_views.finish_task,
+        name="case_task_done",
+    ),
+    path("incidents/<str:reference>/case/tasks", case_views.add_task, name="case_tasks"),
+    path("incidents/<str:reference>/case/notes", case_views.add_note, name="case_notes"),
+    path("incidents/<str:reference>/case/timeline", case_views.add_event, name="case_timeline"),
 ]

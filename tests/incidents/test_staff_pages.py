@@ -260,14 +260,15 @@ def test_only_the_assigned_investigator_sees_the_contact_and_the_original(
     assert "contact" in parts and "page" in parts
 
 
-def test_an_investigator_reviews_changes_the_facts_and_closes(
+def test_an_investigator_triages_changes_the_facts_and_closes(
     make_user: Callable[[str], User],
 ) -> None:
     incident = _file(_client(make_user("officer")))
     investigator = _client(make_user("investigator"))
     page = investigator.get(f"/incidents/{incident.reference}").content.decode()
-    assert TEXTS["en"]["staff_start_review"] in page
-    assert investigator.post(f"/incidents/{incident.reference}/review").status_code == 303
+    assert TEXTS["en"]["case_triage_submit"] in page
+    triaged = investigator.post(f"/incidents/{incident.reference}/triage", {"why": "read it"})
+    assert triaged.status_code == 303
     facts = investigator.get(f"/incidents/{incident.reference}/facts")
     assert (
         facts.status_code == 200 and 'value="recreation_center" selected' in facts.content.decode()
@@ -280,11 +281,16 @@ def test_an_investigator_reviews_changes_the_facts_and_closes(
     assert incident.situation["location"]["kind"] == "library"
     assert incident.narrative == "Later: two cans of spray."
     assert Finding.objects.filter(incident=incident).count() == 2
-    closed = investigator.post(f"/incidents/{incident.reference}/close", {"reason": "no_violation"})
+    closed = investigator.post(
+        f"/incidents/{incident.reference}/close",
+        {"reason": "no_violation", "close_why": "no rule applies"},
+    )
     assert closed.status_code == 303
     incident.refresh_from_db()
     assert (incident.state, incident.closed_reason) == ("closed", "no_violation")
-    again = investigator.post(f"/incidents/{incident.reference}/close", {"reason": "resolved"})
+    again = investigator.post(
+        f"/incidents/{incident.reference}/close", {"reason": "resolved", "close_why": "again"}
+    )
     assert again.status_code == 422
 
 
@@ -292,10 +298,10 @@ def test_who_may_not_act_is_refused(make_user: Callable[[str], User]) -> None:
     officer = make_user("officer")
     incident = _file(_client(officer))
     monitor = _client(make_user("monitor"))
-    for action in ("review", "close", "assign"):
+    for action in ("triage", "close", "assign"):
         assert monitor.post(f"/incidents/{incident.reference}/{action}").status_code == 403
     assert monitor.get(f"/incidents/{incident.reference}/facts").status_code == 403
-    assert _client(officer).post(f"/incidents/{incident.reference}/review").status_code == 403
+    assert _client(officer).post(f"/incidents/{incident.reference}/triage").status_code == 403
 
 
 def test_bad_reports_store_nothing_and_say_why(make_user: Callable[[str], User]) -> None:
@@ -388,7 +394,7 @@ def test_every_post_needs_the_csrf_token(make_user: Callable[[str], User]) -> No
     checked.force_login(officer)
     assert checked.post("/incidents/new", _report()).status_code == 403
     checked.force_login(investigator)
-    for action in ("review", "close", "facts"):
+    for action in ("triage", "close", "facts"):
         assert checked.post(f"/incidents/{incident.reference}/{action}").status_code == 403
     checked.force_login(supervisor)
     assert checked.post(f"/incidents/{incident.reference}/assign").status_code == 403
