@@ -253,3 +253,38 @@ def test_every_endpoint_is_in_the_openapi_document() -> None:
         "do_not_disclose",
     }
     assert set(schemas["ReferralRequest"]["properties"]["offense"]["enum"]) == set(offenses())
+
+
+def test_every_answer_keeps_the_documents_schema(case: Any, make_user: Callable) -> None:
+    # The fuzz test (tests/fuzz/test_openapi.py) calls without a token, so it sees 401s
+    # only: the answers a token gets are checked against the document here.
+    import jsonschema_rs
+
+    document = Client().get("/api/v1/openapi.json").json()
+
+    def check(response: Any, name: str) -> None:
+        schema = {"$ref": f"#/components/schemas/{name}", "components": document["components"]}
+        jsonschema_rs.validate(schema, response.json())
+
+    investigator, supervisor = token_of(case.investigator), token_of(case.supervisor)
+    da = token_of(make_user("prosecutor", "denver_da"))
+    made = make(case, investigator)
+    check(made, "Referral")
+    at = f"{URL}/{made.json()['reference']}"
+    for response in (
+        call("GET", at, supervisor),
+        call("POST", f"{at}/sign-off", supervisor),
+        call("POST", f"{at}/send", investigator),
+        call("GET", at, da),
+        call("POST", f"{at}/acknowledge", da),
+    ):
+        assert response.status_code == 200
+        check(response, "Referral")
+    for refused in (
+        call("POST", f"{at}/send", investigator),
+        call("POST", f"{at}/sign-off", da),
+        call("GET", f"{URL}/RF-AAAA-AAAA", da),
+        make(case, investigator, offense="jaywalking"),
+    ):
+        assert refused.status_code in (403, 404, 422)
+        check(refused, "Problem")
