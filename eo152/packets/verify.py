@@ -43,6 +43,8 @@ from ..ledger._note import open_checkpoint
 _EVIDENCE_NAME = re.compile(r"([0-9a-f]{64})(\.[a-z0-9]{1,8})?")
 _PROOF_NAME = re.compile(r"(0|[1-9][0-9]*)\.json")
 _HEX = re.compile(r"[0-9a-f]+")
+_PUNCTUATION = ".,;:()[]{}\u00ab\u00bb\"'\u201c\u201d\u2018\u2019"
+_HASH_PIECE = re.compile(r"(?=.*[a-f])[0-9a-f]{16,}")
 # Characters a PDF's text may carry inside a hash broken across lines: soft hyphens,
 # zero-width spaces and joiners, word joiners.
 _INVISIBLE = re.compile("[\u00ad\u200b\u200c\u200d\u2060\ufeff]")
@@ -494,20 +496,21 @@ def pdf_hashes(text: str) -> tuple[str, list[str]]:
 
     A hash may be broken across lines (or set as two halves); runs of words made only of
     hex digits are joined. Words that happen to be hex ("de", "added") joined to a hash
-    make a run longer than 64: such a run is kept whole, and matched by containment.
+    make a run longer than 64: such a run is kept whole, and matched by containment. A run
+    counts only if one of its words is a piece of a hash (16 hex digits or more, a letter
+    among them), so a column of numbers (the activity log's entry numbers) is no hash.
     """
-    words = [_INVISIBLE.sub("", word).lower() for word in text.split()]
+    words = [_INVISIBLE.sub("", word).lower().strip(_PUNCTUATION) for word in text.split()]
     runs: list[str] = []
-    current = ""
-    for word in words:
+    current: list[str] = []
+    for word in [*words, ""]:
         if word and _HEX.fullmatch(word):
-            current += word
+            current.append(word)
             continue
-        if len(current) >= 64:
-            runs.append(current)
-        current = ""
-    if len(current) >= 64:
-        runs.append(current)
+        joined = "".join(current)
+        if len(joined) >= 64 and any(_HASH_PIECE.fullmatch(piece) for piece in current):
+            runs.append(joined)
+        current = []
     return " ".join(words), runs
 
 

@@ -236,6 +236,9 @@ def _write(
         (folder / "proofs" / f"{receipt.leaf_index}.json").write_text(text, encoding="utf-8")
     (folder / "checkpoint.txt").write_text(proofs[0].checkpoint, encoding="utf-8")
     (folder / "log-key.txt").write_text(proofs[0].log_key + "\n", encoding="utf-8")
+    # make_bag moves the files into data/ and writes the manifests with the working folder
+    # changed to the bag for a moment: safe here, as every eo152 process (a CLI command, a
+    # server worker) runs one request at a time and names its files by absolute paths.
     bagit.make_bag(
         str(folder),
         {

@@ -204,3 +204,18 @@ def test_not_a_packet_and_a_bad_key_are_usage_errors(case: Any, tmp_path: Path) 
     assert result.returncode == 2 and "not a BagIt bag" in result.stderr
     result = verify_offline(folder, "--key", "not-a-key")
     assert result.returncode == 2 and "--key" in result.stderr
+
+
+def test_a_hash_broken_across_lines_in_the_pdf_text_is_joined() -> None:
+    from eo152.packets.verify import pdf_hashes
+
+    digest = "397b3b05bd8faa0fcb8138e548c38ea2f370dd1fe58029e9a784bb13eeb7462b"
+    text = f"SHA-256:\n{digest[:32]}\n{digest[32:50]}\u00ad\n{digest[50:]}\nRadio log"
+    assert pdf_hashes(text)[1] == [digest]
+    # A word made of hex digits ("de") next to a hash joins it; the hash is still found in it.
+    assert pdf_hashes(f"(SHA-256: {digest}).")[1] == [digest]
+    runs = pdf_hashes(f"archivo {digest} de 12 bytes")[1]
+    assert len(runs) == 1 and digest in runs[0]
+    assert pdf_hashes(f"short {digest[:40]} only")[1] == []
+    column = "\n".join(f"{n} File added" if n % 9 else str(n) for n in range(10, 99))
+    assert pdf_hashes(" ".join(str(n) for n in range(100, 200)) + column)[1] == []
