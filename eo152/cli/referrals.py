@@ -33,10 +33,11 @@ ReferenceArgument = Annotated[str, typer.Argument(help="The referral's reference
 
 def _open(user: User, reference: str) -> Referral:
     from ..referrals import services
+    from ..referrals.api import referral_form
     from ..referrals.models import Referral
 
     try:
-        return services.open_referral(user, reference)
+        return services.open_referral(user, referral_form(reference))
     except Referral.DoesNotExist:
         fail(f"no referral {escape(reference)} is yours to read")
 

@@ -25,6 +25,7 @@ from ..accounts.roles import Office
 from ..api.body import BodyTooLarge, read_json, refused_body
 from ..api.problems import field_problem, method_not_allowed, problem
 from ..incidents import services as incidents
+from ..incidents.codes import normalized
 from ..incidents.models import Evidence, Incident
 from ..incidents.services import IntakeRefused
 from ..rules import InvalidSituation
@@ -105,7 +106,7 @@ def referral(request: HttpRequest, reference: str) -> HttpResponse:
     except BearerRefused as refused:
         return _unauthorized(refused)
     try:
-        found = services.open_referral(user, reference[:MAX_REFERENCE])
+        found = services.open_referral(user, referral_form(reference))
     except Referral.DoesNotExist:
         return _not_found()
     shown = representation(found)
@@ -126,7 +127,7 @@ def step(name: str) -> Callable[[HttpRequest, str], HttpResponse]:
         except BearerRefused as refused:
             return _unauthorized(refused)
         try:
-            found = services.open_referral(user, reference[:MAX_REFERENCE])
+            found = services.open_referral(user, referral_form(reference))
         except Referral.DoesNotExist:
             return _not_found()
         try:
@@ -140,6 +141,16 @@ def step(name: str) -> Callable[[HttpRequest, str], HttpResponse]:
 
     view.__name__ = view.__qualname__ = f"referral_{name.replace('-', '_')}"
     return view
+
+
+def referral_form(text: str) -> str:
+    """A typed referral reference in its stored form (``rf 7kq4 m2xp`` → ``RF-7KQ4-M2XP``):
+    case, spaces and dashes do not matter, and nothing but letters and digits reaches the
+    database (PostgreSQL refuses a NUL character in a query)."""
+    compact = normalized(text[:MAX_REFERENCE])
+    if compact.startswith("RF") and len(compact) == 10:
+        return f"RF-{compact[2:6]}-{compact[6:]}"
+    return compact
 
 
 def representation(referral: Referral) -> dict[str, Any]:

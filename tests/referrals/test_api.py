@@ -127,7 +127,8 @@ def test_reading_by_role_and_each_reading_logged(case: Any, make_user: Callable)
     assert call("GET", at, token_of(case.officer)).status_code == 404, "who filed reads not"
     ledger = site_ledger()
     before = ledger.log.tree_size
-    assert call("GET", at.lower(), token_of(monitor)).status_code == 200
+    spoken = f"{URL}/{reference.lower().replace('-', ' ')}"  # as a person reads it aloud
+    assert call("GET", spoken, token_of(monitor)).status_code == 200
     entry = json.loads(ledger.log.prove(before).entry)
     assert (entry["kind"], entry["record_type"], entry["record_id"]) == (
         "record.read",
@@ -227,6 +228,8 @@ def test_tokens_bodies_and_methods(case: Any) -> None:
     assert call("DELETE", f"{URL}/RF-AAAA-AAAA", token)["Allow"] == "GET"
     assert call("GET", f"{URL}/RF-AAAA-AAAA/sign-off", token)["Allow"] == "POST"
     assert call("POST", f"{URL}/RF-AAAA-AAAA/sign-off", token).status_code == 404
+    for odd in ("%00", "RF-%00", "x" * 500, "%F0%9F%98%80"):
+        assert call("GET", f"{URL}/{odd}", token).status_code == 404, odd
 
 
 def test_every_endpoint_is_in_the_openapi_document() -> None:

@@ -55,7 +55,7 @@ def test_made_signed_off_by_a_second_person_sent_and_listed(
     signed = eo152("referrals", "sign-off", reference, "--token", supervisor)
     assert signed.exit_code == 0, signed.output
     assert f"{reference}: signed_off" in signed.stdout
-    sent = eo152("referrals", "send", reference, EO152_TOKEN=investigator)
+    sent = eo152("referrals", "send", reference.lower(), EO152_TOKEN=investigator)
     assert sent.exit_code == 0 and f"{reference}: sent" in sent.stdout
     case.incident.refresh_from_db()
     assert case.incident.state == "referred"
