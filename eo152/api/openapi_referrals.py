@@ -114,7 +114,8 @@ _REFERENCE = {
     "name": "reference",
     "in": "path",
     "required": True,
-    "description": "The referral's reference (RF-XXXX-XXXX).",
+    "description": "The referral's reference (RF-XXXX-XXXX; case, spaces and dashes do not "
+    "matter).",
     "schema": {"type": "string", "maxLength": 40},
 }
 _ANSWER = {"application/json": {"schema": ref("Referral")}}
