@@ -291,6 +291,7 @@ def _bag_details(bag: bagit.Bag) -> list[str]:
             step()
         except bagit.BagValidationError as error:
             details.extend(error.details)
+    missing = {d.path for d in details if isinstance(d, bagit.FileMissing)}
     said = []
     for detail in details:
         if isinstance(detail, bagit.FileMissing):
@@ -298,7 +299,7 @@ def _bag_details(bag: bagit.Bag) -> list[str]:
         elif isinstance(detail, bagit.UnexpectedFile):
             said.append(f"{detail.path} was added (the bag's manifest does not list it)")
         elif isinstance(detail, bagit.ChecksumMismatch):
-            if detail.found:
+            if detail.path not in missing:  # a missing file is named once, as missing
                 said.append(
                     f"{detail.path} has changed: its {detail.algorithm} is {detail.found}, "
                     f"the manifest says {detail.expected}"
@@ -480,6 +481,8 @@ def _check_evidence(packet: _Packet, notes: list[str]) -> Check:
     when = " and ".join(sorted(d for d in days if d)) or "an unknown day"
     listed_only = len(listing) - included
     extra = f"; {listed_only} more listed by hash only (see the note)" if listed_only else ""
+    if not included:
+        return Check("evidence", True, "the packet holds no evidence file" + extra)
     return Check(
         "evidence",
         True,

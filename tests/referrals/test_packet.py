@@ -219,3 +219,15 @@ def test_a_hash_broken_across_lines_in_the_pdf_text_is_joined() -> None:
     assert pdf_hashes(f"short {digest[:40]} only")[1] == []
     column = "\n".join(f"{n} File added" if n % 9 else str(n) for n in range(10, 99))
     assert pdf_hashes(" ".join(str(n) for n in range(100, 200)) + column)[1] == []
+
+
+def test_a_draft_without_files_exports_and_verifies(case: Any, tmp_path: Path) -> None:
+    referral = services.create(case.investigator, case.incident, "colorado_ag", "robbery")
+    folder = tmp_path / "packet"
+    exported = export_packet(case.supervisor, referral, folder)
+    assert exported.included == () and not any((folder / "data/evidence").iterdir())
+    # The making and the export: nothing was signed off or sent.
+    assert len(json.loads((folder / "data/referral.json").read_text())["proofs"]) == 2
+    result = verify_offline(folder)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "ok     evidence: the packet holds no evidence file" in result.stdout
