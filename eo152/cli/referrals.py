@@ -78,8 +78,11 @@ def create(
     token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Make a referral of an incident under investigation: a fixed snapshot, a draft until a
-    second person signs it off."""
+    """Make a referral of an incident under investigation (a draft until signed off).
+
+    The referral is a fixed snapshot of the case; a second person signs it off before it
+    can be sent.
+    """
     with records():
         from django.core.exceptions import PermissionDenied
 
@@ -155,8 +158,11 @@ def send(
 
 @app.command("list")
 def list_referrals(token: TokenOption = None, as_json: JsonOption = False) -> None:
-    """List the referrals your token's account may see, newest first (a prosecutor: those
-    sent to their office). Each one listed is logged as read by that account."""
+    """List the referrals your token's account may see, newest first.
+
+    A prosecutor sees those sent to their office. Each one listed is logged as read by that
+    account.
+    """
     with records():
         from ..referrals import services
         from ..services.records import log_read
@@ -201,9 +207,11 @@ def offenses(as_json: JsonOption = False) -> None:
             }
         )
         return
-    grid = table("code", "statute", "NIBRS", "offense")
+    grid = table("code", "C.R.S.", "NIBRS", "offense")
+    # A code is typed back on `referrals create`: shown whole, never cut.
+    grid.columns[0].min_width = max(len(code) for code in vocabulary())
     for offense in vocabulary().values():
-        grid.add_row(offense.code, f"C.R.S. {offense.crs}", offense.nibrs, offense.label["en"])
+        grid.add_row(offense.code, offense.crs, offense.nibrs, offense.label["en"])
     console.print(grid)
     for what, source in sources().items():
         console.print(f"{what}: {escape(source)}", highlight=False)
@@ -216,8 +224,10 @@ def export(
     token: TokenOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Write the referral's packet (a BagIt bag: PDF, JSON, files, proofs) into FOLDER; the
-    export is itself logged. Check it offline with `eo152 packet verify FOLDER`."""
+    """Write the referral's packet into FOLDER (a BagIt bag: PDF, JSON, files, proofs).
+
+    The export is itself logged. Check the packet offline with `eo152 packet verify FOLDER`.
+    """
     with records():
         from django.core.exceptions import PermissionDenied
 
