@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("eo152.incidents.urls_public")),
     path("", include("eo152.incidents.urls_staff")),
     path("", include("eo152.accounts.urls")),
+    path("", include("eo152.referrals.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("eo152.incidents.api_urls")),
     path("api/v1/", include("eo152.referrals.api_urls")),
