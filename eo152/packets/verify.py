@@ -474,6 +474,15 @@ def _check_evidence(packet: _Packet, notes: list[str]) -> Check:
         included += 1
     for name in sorted(set(on_disk) - listed_names):
         problems.append(f"{name} is not in the JSON's list of evidence")
+    # Which files left is in the export's own ledger entry (the referral check proves the
+    # JSON's `export` is what that entry fingerprints): the packet must hold exactly those.
+    export = document.get("export") or {}
+    held = sorted(item["sha256"] for item in listing if item["path"].startswith("data/"))
+    if sorted(export.get("included", [])) != held:
+        problems.append(
+            "the files in the packet are not the ones its export entry says left "
+            f"(the entry: {len(export.get('included', []))}, the packet: {len(held)})"
+        )
     if set(registered) - {item["sha256"] for item in listing}:
         problems.append("the snapshot names a file the JSON's list leaves out")
     if problems:
@@ -543,7 +552,7 @@ def _check_pdf(packet: _Packet) -> Check:
         if not any(known in run for known in in_json):
             problems.append(f"data/referral.pdf names a hash the JSON does not: {run[:64]}")
     reference = document.get("reference")
-    if isinstance(reference, str) and reference not in text:
+    if isinstance(reference, str) and reference not in "".join(text.split()):
         problems.append(f"data/referral.pdf does not name the referral {reference}")
     if problems:
         return Check("pdf", False, says, problems)

@@ -253,6 +253,24 @@ def test_rebagged_added_evidence_file(packet: Path) -> None:
     assert f"data/evidence/{name} is not in the JSON's list of evidence" in problems["evidence"]
 
 
+def test_rebagged_file_removed_and_relabelled_as_too_large(packet: Path) -> None:
+    """The file goes, and the JSON says it was too large to include: the export's own ledger
+    entry still says it left in this packet."""
+    target = evidence_files(packet)[0]
+    target.unlink()
+    content = document(packet)
+    for item in content["evidence"]:
+        if item["sha256"] == target.name[:64]:
+            item["path"] = "not included: larger than 1 bytes"
+    write_document(packet, content)
+    rebag(packet)
+    problems = failed(report(packet))
+    assert (
+        "the files in the packet are not the ones its export entry says left"
+        in (problems["evidence"])
+    )
+
+
 def test_rebagged_swapped_evidence_files(packet: Path) -> None:
     first, second = evidence_files(packet)
     a, b = first.read_bytes(), second.read_bytes()
