@@ -44,7 +44,13 @@ $(NGINX):
 	apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light
 
-setup: $(BIN)/eo152 postgis node_modules/.package-lock.json $(CHROMIUM) $(NGINX)
+# DejaVu, the fonts of the referral's PDF (WeasyPrint renders with the system's fonts).
+DEJAVU := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
+$(DEJAVU):
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core
+
+setup: $(BIN)/eo152 postgis node_modules/.package-lock.json $(CHROMIUM) $(NGINX) $(DEJAVU)
 
 # Serves the web app (Check a situation) and the API on http://$(HOST):$(PORT)/ until Ctrl-C.
 # A new data folder gets the demo (accounts for every role, printed, and a few incidents);

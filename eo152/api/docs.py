@@ -32,6 +32,14 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "source": "hotline",
         "external_id": "CRRN-2026-0310-17",
     },
+    "makeReferral": {
+        "incident": "EO-7KQ4-M2XP",
+        "office": "denver_da",
+        "offense": "assault_first_degree",
+        "language": "en",
+        "evidence": ["<the SHA-256 of a file of the incident>"],
+        "do_not_disclose": [],
+    },
 }
 
 

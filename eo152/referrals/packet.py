@@ -40,9 +40,6 @@ SOURCE_ORGANIZATION = "City and County of Denver"
 NOT_INCLUDED = "not included: larger than {limit} bytes"
 """What the JSON's evidence list says instead of a path for a file left out for its size."""
 
-NOT_DISCLOSED = "not in this packet"
-"""What the activity log says instead of the hash of a file the referral does not disclose."""
-
 _EXTENSIONS = {"text/plain": ".txt", "image/jpeg": ".jpg", "video/quicktime": ".mov"}
 """Extensions the standard table gives oddly or not at all (``.bat`` for text, ``.jpe``)."""
 
@@ -128,16 +125,7 @@ def export_packet(
     )
     last = custody[-1] if custody else receipt
     head = TreeHead(last.tree_size, last.root_hash, last.checkpoint)
-    document = packet_document(referral)
-    # The activity log names every file of the incident; a file not disclosed (marked do
-    # not disclose, or never chosen) is shown as a step without its hash.
-    disclosed = {item["sha256"] for item in snapshot_files}
-    document["activity"] = [
-        {**step, "sha256": NOT_DISCLOSED}
-        if "sha256" in step and step["sha256"] not in disclosed
-        else step
-        for step in document["activity"]
-    ]
+    document = packet_document(referral)  # its activity log names disclosed files only
     document["evidence"] = [
         {
             "sha256": item["sha256"],

@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pydyf  # type: ignore[import-untyped]  # WeasyPrint's PDF objects, untyped
+import pydyf  # WeasyPrint's PDF objects (untyped: see the mypy overrides)
 from django.conf import settings
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML

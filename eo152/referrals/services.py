@@ -268,9 +268,16 @@ def packet_document(referral: Referral) -> dict[str, Any]:
     }
 
 
+#: What the activity log says instead of the hash of a file the referral does not disclose.
+NOT_DISCLOSED = "not in this packet"
+
+
 def activity_log(referral: Referral) -> list[dict[str, Any]]:
-    """Every ledger entry about the referral or its incident, in log order."""
+    """Every ledger entry about the referral or its incident, in log order. A file the
+    referral does not disclose (held back, or never chosen) appears as a step without its
+    hash, wherever the log is shown: the packet, the prosecutor's page."""
     keys = {referral.reference, referral.incident.reference}
+    disclosed = {item["sha256"] for item in referral.snapshot["evidence"]}
     store = site_ledger().log.store
     entries: list[dict[str, Any]] = []
     start = 0
@@ -285,7 +292,15 @@ def activity_log(referral: Referral) -> list[dict[str, Any]]:
                         "actor": entry.get("actor"),
                         "at": entry.get("at"),
                         **({"part": entry["part"]} if "part" in entry else {}),
-                        **({"sha256": entry["sha256"]} if "sha256" in entry else {}),
+                        **(
+                            {
+                                "sha256": entry["sha256"]
+                                if entry["sha256"] in disclosed
+                                else NOT_DISCLOSED
+                            }
+                            if "sha256" in entry
+                            else {}
+                        ),
                     }
                 )
         start = page[-1][0] + 1

@@ -3,6 +3,7 @@ prosecutor sees only what was sent to it."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -36,6 +37,9 @@ def test_a_referral_is_a_snapshot_signed_off_by_another_and_then_sent(case: Any)
     case.incident.refresh_from_db()
     assert referral.state == "sent" and case.incident.state == "referred"
     assert referral.snapshot == snapshot, "later edits to the case do not change what was sent"
+    shown = json.dumps(services.packet_document(referral))
+    assert case.files[1].sha256 not in shown, "a held-back file is not named, even in the log"
+    assert case.files[0].sha256 in shown
 
 
 def test_a_prosecutor_sees_only_what_was_sent_to_their_office(
