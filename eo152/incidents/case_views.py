@@ -29,6 +29,7 @@ from ..web.texts import TEXTS
 from . import services, staff_forms, workflow
 from .models import Evidence, Incident, Investigation, Task
 from .staff_views import (
+    _breakable,
     _open,
     _sentence,
     _user,
@@ -379,7 +380,13 @@ def custody_of(incident: Incident, files: list[Evidence], lang: str) -> list[dic
         entries = list(digests[item.sha256])
         if item.shown_sha256 and item.shown_sha256 != item.sha256:
             entries += digests[item.shown_sha256]
-        shown.append({"item": item, "custody": sorted(entries, key=lambda e: e["leaf_index"])})
+        shown.append(
+            {
+                "item": item,
+                "sha256": _breakable(item.sha256),
+                "custody": sorted(entries, key=lambda e: e["leaf_index"]),
+            }
+        )
     return shown
 
 

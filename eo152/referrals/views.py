@@ -31,7 +31,7 @@ from ..accounts.roles import Office
 from ..incidents import staff_forms
 from ..incidents.models import Evidence, Finding, Incident
 from ..incidents.services import IntakeRefused
-from ..incidents.staff_views import _open, _user, findings_answer, signed_in
+from ..incidents.staff_views import _breakable, _open, _user, findings_answer, signed_in
 from ..services.records import log_read
 from ..web.language import language_of, url_with
 from ..web.presenting import moment
@@ -238,7 +238,10 @@ def _render_referral(
         "occurred": moment(facts["occurred_at"], lang) if facts.get("occurred_at") else "",
         "facts": facts,
         "answer": answer,
-        "files": snapshot["evidence"],
+        "files": [
+            {"file": item, "sha256": _breakable(item["sha256"])} for item in snapshot["evidence"]
+        ],
+        "fingerprint": _breakable(referral.snapshot_sha256),
         "withheld": snapshot["withheld"],
         "withheld_line": texts["referral_withheld"].format(count=snapshot["withheld"]),
         "case": _case(snapshot.get("investigation"), lang),
