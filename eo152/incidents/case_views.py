@@ -34,6 +34,7 @@ from .staff_views import (
     _sentence,
     _user,
     findings_answer,
+    may_read_case,
     render_incident,
     signed_in,
 )
@@ -232,10 +233,10 @@ def _day(text: str) -> date | None:
 
 
 def _case(user: User, reference: str) -> tuple[Incident, Investigation]:
-    """The incident and its case, if ``user`` may open the incident and it has one."""
+    """The incident and its case, if ``user`` may read it and it has one (else 404)."""
     incident = _open(user, reference)
     case = Investigation.objects.filter(incident=incident).select_related("assignee").first()
-    if case is None:
+    if case is None or not may_read_case(user, incident):
         raise Http404(reference)
     return incident, case
 

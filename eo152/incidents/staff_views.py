@@ -416,12 +416,20 @@ def _workflow(user: User, incident: Incident, lang: str) -> dict[str, Any]:
         "reasons": [
             (value, _sentence(texts[f"staff_closed_{value}"])) for value in ClosedReason.values
         ],
-        "has_case": hasattr(incident, "investigation"),
+        "has_case": hasattr(incident, "investigation") and may_read_case(user, incident),
         "verifications": verifications,
         "linked": list(services.visible_to(user).filter(linked=incident).order_by("reference")),
         "duplicate_of": services.visible_to(user).filter(duplicates=incident).first(),
         "history": status_history(incident, lang),
     }
+
+
+def may_read_case(user: User, incident: Incident) -> bool:
+    """The case (its notes, timeline, custody) is read by the roles that read every incident,
+    not by the officer or partner system that filed it: among those who may open the
+    incident, they are the ones who may also list referrals (incidents.view refuses the
+    prosecutor)."""
+    return user.has_perm("incidents.view", incident) and user.has_perm("referrals.list")
 
 
 def status_history(incident: Incident, lang: str) -> list[dict[str, Any]]:

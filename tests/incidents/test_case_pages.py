@@ -306,6 +306,12 @@ def test_who_may_read_the_case_and_who_may_work_it(
     other = _client(make_user("investigator"))  # not assigned
     assert other.post(f"{base}/notes", {"text": "x"}).status_code == 403
     assert _client(make_user("officer")).get(base).status_code == 404
+    filer = _client(officer)  # sees the incident, not the investigation's notes
+    assert filer.get(base).status_code == 404
+    assert filer.post(f"{base}/notes", {"text": "x"}).status_code == 404
+    assert (
+        EN["case_go_to_case"] not in filer.get(f"/incidents/{incident.reference}").content.decode()
+    )
     assert _client(make_user("prosecutor")).get(base).status_code == 404
     fresh = _incident(officer)
     assert (
