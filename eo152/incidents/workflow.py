@@ -56,11 +56,15 @@ def _why(why: str) -> str:
     return text
 
 
-def _move(
+def _prepared(
     user: User, incident: Incident, step: Callable[[], None], why: str, **changes: Any
 ) -> None:
-    """Take one transition: logged first (the ledger holds what the row will say), then the
-    row and its history entry, with ``why`` as the change's reason."""
+    """Take one transition in memory and log it; the caller saves the row.
+
+    The ledger entry always goes in before any row is written: on SQLite the ledger appends
+    through its own connection to the same file, so an append inside a Django transaction
+    that has already written would wait on that transaction's own lock.
+    """
     try:
         step()  # moves incident.state in memory, or refuses
     except TransitionNotAllowed:
@@ -83,6 +87,14 @@ def _move(
     # simple-history reads these two for the history row: who, and why.
     incident._change_reason = why  # type: ignore[attr-defined]
     incident._history_user = user  # type: ignore[attr-defined]
+
+
+def _move(
+    user: User, incident: Incident, step: Callable[[], None], why: str, **changes: Any
+) -> None:
+    """Take one transition: logged first (the ledger holds what the row will say), then the
+    row and its history entry, with ``why`` as the change's reason."""
+    _prepared(user, incident, step, why, **changes)
     incident.save()
 
 
@@ -127,20 +139,24 @@ def verify(user: User, incident: Incident, how: str) -> bool:
         raise IntakeRefused("state", "only a triaged incident is verified")
     if incident.verifications.filter(by=user).exists():
         raise IntakeRefused("by", "a second verification must come from another person")
+    how = _why(how)
+    second = incident.verifications.values("by").distinct().count() + 1 >= VERIFIERS_NEEDED
+    if second:
+        _prepared(user, incident, incident.verify, f"verified by two people: {how}")
+    else:
+        log_written(
+            RECORD_TYPE,
+            incident.reference,
+            {"reference": incident.reference, "verified_by": user.actor},
+            user.actor,
+            created=False,
+            day_only=False,
+        )
     with transaction.atomic():
-        Verification.objects.create(incident=incident, by=user, at=timezone.now(), how=_why(how))
-        if incident.verifications.values("by").distinct().count() < VERIFIERS_NEEDED:
-            log_written(
-                RECORD_TYPE,
-                incident.reference,
-                {"reference": incident.reference, "verified_by": user.actor},
-                user.actor,
-                created=False,
-                day_only=False,
-            )
-            return False
-        _move(user, incident, incident.verify, f"verified by two people: {_why(how)}")
-    return True
+        Verification.objects.create(incident=incident, by=user, at=timezone.now(), how=how)
+        if second:
+            incident.save()
+    return second
 
 
 def open_investigation(
@@ -174,9 +190,10 @@ def close(user: User, incident: Incident, reason: str, why: str) -> None:
     _move(user, incident, incident.close, _why(why), closed_reason=reason)
 
 
-def refer(user: User, incident: Incident, referral: str) -> None:
-    """The referral ``referral`` was sent: called by eo152.referrals when it leaves."""
-    _move(user, incident, incident.refer, f"referral {referral} sent")
+def prepare_refer(user: User, incident: Incident, referral: str) -> None:
+    """The referral ``referral`` is leaving: the incident becomes referred, logged now; the
+    referrals service saves it with the referral, in one transaction."""
+    _prepared(user, incident, incident.refer, f"referral {referral} sent")
 
 
 # -- the case's work -----------------------------------------------------------------------

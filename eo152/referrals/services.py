@@ -170,6 +170,13 @@ def create(
 
 
 def _step(user: User, referral: Referral, move: Any, why: str, **changes: Any) -> None:
+    _prepared(user, referral, move, why, **changes)
+    referral.save()
+
+
+def _prepared(user: User, referral: Referral, move: Any, why: str, **changes: Any) -> None:
+    """The step in memory, logged; the caller saves. Logged before any row is written (see
+    eo152.incidents.workflow._prepared: SQLite's ledger has its own connection)."""
     try:
         move()
     except TransitionNotAllowed:
@@ -191,7 +198,6 @@ def _step(user: User, referral: Referral, move: Any, why: str, **changes: Any) -
     )
     referral._change_reason = why  # type: ignore[attr-defined]
     referral._history_user = user  # type: ignore[attr-defined]
-    referral.save()
 
 
 def sign_off(user: User, referral: Referral) -> None:
@@ -214,10 +220,15 @@ def send(user: User, referral: Referral) -> None:
     require(user, "referrals.send", referral.incident)
     if referral.signed_off_by_id is None:
         raise IntakeRefused("state", "a referral leaves only after a second person signs it off")
+    incident = referral.incident
+    _prepared(user, referral, referral.send, "sent", sent_by=user, sent_at=timezone.now())
+    referred = incident.state == IncidentState.INVESTIGATION_OPENED
+    if referred:
+        workflow.prepare_refer(user, incident, referral.reference)
     with transaction.atomic():
-        _step(user, referral, referral.send, "sent", sent_by=user, sent_at=timezone.now())
-        if referral.incident.state == IncidentState.INVESTIGATION_OPENED:
-            workflow.refer(user, referral.incident, referral.reference)
+        referral.save()
+        if referred:
+            incident.save()
 
 
 def acknowledge(user: User, referral: Referral) -> None:
