@@ -23,12 +23,16 @@ from .forms import SignIn
 
 
 def _next(request: HttpRequest, lang: str) -> str:
-    """Where to go once signed in: the page that asked (this site's only), else the list."""
+    """Where to go once signed in: the page that asked (this site's only), else the
+    account's own list (a prosecutor's is the referrals sent to their office)."""
     asked = request.POST.get("next") or request.GET.get("next") or ""
     if asked and url_has_allowed_host_and_scheme(
         asked, allowed_hosts={request.get_host()}, require_https=request.is_secure()
     ):
         return asked
+    user = request.user
+    if not user.has_perm("incidents.list") and user.has_perm("referrals.list"):
+        return url_with("/referrals", lang)
     return url_with(settings.LOGIN_REDIRECT_URL, lang)
 
 
