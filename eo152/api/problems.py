@@ -88,3 +88,19 @@ def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+class Refused(Exception):
+    """A request answered with a problem document before it reached the service: raised
+    from deep in a body's reading, caught once by the endpoint."""
+
+    def __init__(self, response: HttpResponse) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+def unauthorized(message: str, challenge: str) -> HttpResponse:
+    """401 saying which token problem it was, with RFC 6750's ``WWW-Authenticate``."""
+    response = problem(401, "Unauthorized", message)
+    response["WWW-Authenticate"] = challenge
+    return response

@@ -21,7 +21,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from ..accounts.api_auth import BearerRefused, bearer_user
 from ..api.body import BodyTooLarge, read_json, refused_body
-from ..api.problems import field_problem, method_not_allowed, problem
+from ..api.problems import Refused, field_problem, method_not_allowed, problem, unauthorized
 from ..rules import InvalidSituation
 from ..services.decisions import PlacesUnavailable, not_listed
 from . import services
@@ -54,18 +54,6 @@ MAX_CLIP_ID = 100
 MAX_EXTERNAL_ID = 100
 
 
-class _Refused(Exception):
-    def __init__(self, response: HttpResponse) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
-def _unauthorized(refused: BearerRefused) -> HttpResponse:
-    response = problem(401, "Unauthorized", str(refused))
-    response["WWW-Authenticate"] = refused.challenge
-    return response
-
-
 def _not_found() -> HttpResponse:
     return problem(
         404,
@@ -81,13 +69,13 @@ def incidents(request: HttpRequest) -> HttpResponse:
     try:
         user = bearer_user(request)
     except BearerRefused as refused:
-        return _unauthorized(refused)
+        return unauthorized(str(refused), refused.challenge)
     if not user.has_perm("incidents.file"):
         return problem(403, "Forbidden", f"The role {user.role} may not file incidents.")
     try:
         intake = _intake(_json_body(request))
         filed = services.file_incident(intake, by=user)
-    except _Refused as refused:
+    except Refused as refused:
         return refused.response
     except InvalidSituation as error:
         fields = [(field.path, field.message) for field in error.errors]
@@ -113,7 +101,7 @@ def incident(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         user = bearer_user(request)
     except BearerRefused as refused:
-        return _unauthorized(refused)
+        return unauthorized(str(refused), refused.challenge)
     try:
         found = services.open_incident(user, reference)
     except Incident.DoesNotExist:
@@ -167,7 +155,7 @@ def _json_body(request: HttpRequest) -> Any:
     try:
         return read_json(request)
     except (BodyTooLarge, InvalidSituation) as error:
-        raise _Refused(refused_body(error)) from None
+        raise Refused(refused_body(error)) from None
 
 
 def _intake(body: Any) -> services.Intake:
@@ -207,7 +195,7 @@ def _intake(body: Any) -> services.Intake:
 
 
 def _invalid(errors: list[tuple[str, str]]) -> NoReturn:
-    raise _Refused(field_problem(422, "Invalid incident", errors))
+    raise Refused(field_problem(422, "Invalid incident", errors))
 
 
 def _text(

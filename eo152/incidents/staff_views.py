@@ -33,7 +33,6 @@ from ..accounts.permissions import require
 from ..accounts.roles import Role
 from ..contract import InvalidSituation, label
 from ..rules import Decision
-from ..rules.decision import Conflict, Duty, IfThen, NotApplicable
 from ..services.decisions import PlacesUnavailable, engine_for, raised_not_applicable
 from ..web.answers import answers_from_situation
 from ..web.errors import error_page
@@ -241,51 +240,7 @@ def _report_form(
 
 def decision_of(finding: Finding) -> Decision:
     """The stored decision as the engine gave it, for the answer page's presentation."""
-    stored = finding.decision
-    keys = ("instrument", "rule", "outcome")
-    return Decision(
-        engine=stored["engine"],
-        instruments=stored["policy"]["instruments"],
-        situation=finding.situation,
-        duties=[
-            Duty(
-                actor=d["actor"],
-                action=d["action"],
-                outcome=d["outcome"],
-                rules=tuple(d["rules"]),
-                cites=tuple(d["cites"]),
-                because=tuple(d["because"]),
-                open_questions=tuple(d["open_questions"]),
-                violation=d["violation"],
-                plain=d["plain"],
-                changes_if=d["changes_if"],
-                missing_facts=tuple(d["missing_facts"]),
-                engaged=d["engaged"],
-                if_then=tuple(
-                    IfThen(tuple(i["if"].items()), i["then"], i["plain"]) for i in d["if_then"]
-                ),
-            )
-            for d in stored["duties"]
-        ],
-        conflicts=[
-            Conflict(
-                c["actor"],
-                c["action"],
-                tuple(c["prevailing"][k] for k in keys),
-                tuple(c["overridden"][k] for k in keys),
-                c["basis"],
-            )
-            for c in stored["conflicts"]
-        ],
-        as_of=stored["as_of"]["at"],
-        as_of_source=stored["as_of"]["source"],
-        place=stored["place"],
-        readings=stored["readings"],
-        not_applicable=[
-            NotApplicable(n["rule"], tuple(n["cites"]), tuple(n["because"]))
-            for n in stored["not_applicable"]
-        ],
-    )
+    return Decision.from_dict(finding.decision, finding.situation)
 
 
 def findings_answer(incident: Incident, finding: Finding, lang: str, may_change: bool) -> Answer:

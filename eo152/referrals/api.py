@@ -23,7 +23,7 @@ from ..accounts.api_auth import BearerRefused, bearer_user
 from ..accounts.models import User
 from ..accounts.roles import Office
 from ..api.body import BodyTooLarge, read_json, refused_body
-from ..api.problems import field_problem, method_not_allowed, problem
+from ..api.problems import Refused, field_problem, method_not_allowed, problem, unauthorized
 from ..incidents import services as incidents
 from ..incidents.codes import normalized
 from ..incidents.models import Evidence, Incident
@@ -49,24 +49,12 @@ STEPS: dict[str, tuple[Callable[[User, Referral], None], str]] = {
 }
 
 
-class _Refused(Exception):
-    def __init__(self, response: HttpResponse) -> None:
-        super().__init__(response.status_code)
-        self.response = response
-
-
-def _unauthorized(refused: BearerRefused) -> HttpResponse:
-    response = problem(401, "Unauthorized", str(refused))
-    response["WWW-Authenticate"] = refused.challenge
-    return response
-
-
 def _not_found() -> HttpResponse:
     return problem(404, "Not found", "No referral with this reference is yours to read.")
 
 
 def _invalid(errors: Sequence[tuple[str, str]]) -> NoReturn:
-    raise _Refused(field_problem(422, "Invalid referral", errors))
+    raise Refused(field_problem(422, "Invalid referral", errors))
 
 
 @csrf_exempt  # a bearer token, never a cookie, authenticates an API call
@@ -77,13 +65,13 @@ def referrals(request: HttpRequest) -> HttpResponse:
     try:
         user = bearer_user(request)
     except BearerRefused as refused:
-        return _unauthorized(refused)
+        return unauthorized(str(refused), refused.challenge)
     # A supervisor makes a referral of any case, an investigator of their own cases.
     if not (user.has_perm("referrals.create") or user.has_perm("incidents.be_assigned")):
         return problem(403, "Forbidden", f"The role {user.role} may not make referrals.")
     try:
         made = _create(user, _json_body(request))
-    except _Refused as refused:
+    except Refused as refused:
         return refused.response
     except PermissionDenied:
         return problem(
@@ -104,7 +92,7 @@ def referral(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         user = bearer_user(request)
     except BearerRefused as refused:
-        return _unauthorized(refused)
+        return unauthorized(str(refused), refused.challenge)
     try:
         found = services.open_referral(user, referral_form(reference))
     except Referral.DoesNotExist:
@@ -125,7 +113,7 @@ def step(name: str) -> Callable[[HttpRequest, str], HttpResponse]:
         try:
             user = bearer_user(request)
         except BearerRefused as refused:
-            return _unauthorized(refused)
+            return unauthorized(str(refused), refused.challenge)
         try:
             found = services.open_referral(user, referral_form(reference))
         except Referral.DoesNotExist:
@@ -189,7 +177,7 @@ def _json_body(request: HttpRequest) -> Any:
     try:
         return read_json(request)
     except (BodyTooLarge, InvalidSituation) as error:
-        raise _Refused(refused_body(error)) from None
+        raise Refused(refused_body(error)) from None
 
 
 def _create(user: User, body: Any) -> Referral:

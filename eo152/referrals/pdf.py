@@ -9,7 +9,6 @@ disk (WeasyPrint gets no network and no static server). Fonts are DejaVu, from D
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -21,8 +20,7 @@ from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 
 from ..contract.vocabulary import label
-from ..incidents.models import Finding
-from ..incidents.staff_views import decision_of
+from ..rules import Decision
 from ..services.decisions import engine_for
 from ..web.presenting import DutyView, moment, present
 from ..web.texts import TEXTS
@@ -82,9 +80,7 @@ def context(document: dict[str, Any]) -> dict[str, Any]:
     incident = snapshot["incident"]
     offense = snapshot["offense"]
     findings = snapshot["findings"]
-    decision = decision_of(
-        Finding(situation=incident["situation"], decision_json=json.dumps(findings))
-    )
+    decision = Decision.from_dict(findings, incident["situation"])
     answer = present(decision, lang, engine_for(settings.EO152_READINGS).policy)
     raw = {(d["actor"], d["action"]): d for d in findings["duties"]}
     # Broken rules first, then the rest in the answer page's order.

@@ -156,6 +156,55 @@ class Decision:
     def to_dict(self) -> dict[str, Any]:
         return self._shape([d.to_dict() for d in self.duties])
 
+    @classmethod
+    def from_dict(cls, stored: dict[str, Any], situation: dict[str, Any]) -> Decision:
+        """The decision ``to_dict`` wrote (a stored finding, a referral's snapshot), made
+        again from its JSON, with the situation it decided (the JSON holds its hash only)."""
+        keys = ("instrument", "rule", "outcome")
+        return cls(
+            engine=stored["engine"],
+            instruments=stored["policy"]["instruments"],
+            situation=situation,
+            duties=[
+                Duty(
+                    actor=d["actor"],
+                    action=d["action"],
+                    outcome=d["outcome"],
+                    rules=tuple(d["rules"]),
+                    cites=tuple(d["cites"]),
+                    because=tuple(d["because"]),
+                    open_questions=tuple(d["open_questions"]),
+                    violation=d["violation"],
+                    plain=d["plain"],
+                    changes_if=d["changes_if"],
+                    missing_facts=tuple(d["missing_facts"]),
+                    engaged=d["engaged"],
+                    if_then=tuple(
+                        IfThen(tuple(i["if"].items()), i["then"], i["plain"]) for i in d["if_then"]
+                    ),
+                )
+                for d in stored["duties"]
+            ],
+            conflicts=[
+                Conflict(
+                    c["actor"],
+                    c["action"],
+                    tuple(c["prevailing"][k] for k in keys),
+                    tuple(c["overridden"][k] for k in keys),
+                    c["basis"],
+                )
+                for c in stored["conflicts"]
+            ],
+            as_of=stored["as_of"]["at"],
+            as_of_source=stored["as_of"]["source"],
+            place=stored["place"],
+            readings=stored["readings"],
+            not_applicable=[
+                NotApplicable(n["rule"], tuple(n["cites"]), tuple(n["because"]))
+                for n in stored["not_applicable"]
+            ],
+        )
+
     def to_json(self, indent: int | None = None) -> bytes:
         """``to_dict()`` as ``json.dumps(..., ensure_ascii=False, indent=indent)`` writes it, in
         UTF-8, with the text of each duty written once for every decision that shares it."""
