@@ -61,6 +61,7 @@ investigator = _role_in(Role.INVESTIGATOR)
 reads_every_incident = _role_in(
     Role.SUPERVISOR, Role.INVESTIGATOR, Role.MONITOR, Role.CITY_ATTORNEY
 )
+desk = _role_in(Role.RECORDS_CLERK, Role.SUPERVISOR, Role.CITY_ATTORNEY)
 files_incidents = _role_in(Role.OFFICER, Role.SUPERVISOR, Role.INVESTIGATOR, Role.INTAKE)
 
 PERMISSIONS: dict[str, Any] = {
@@ -98,6 +99,22 @@ PERMISSIONS: dict[str, Any] = {
     "referrals.export": _role_in(Role.INVESTIGATOR, Role.SUPERVISOR, Role.MONITOR)
     | (prosecutor & sent_to_their_office),
     "referrals.acknowledge": prosecutor & sent_to_their_office,
+    # The data-request desk (eo152/datarequests): records clerks log and answer, a
+    # supervisor or the City Attorney checks a release (the service refuses its maker and
+    # the request's logger), the City Attorney alone goes against the engine or answers an
+    # open question; the Monitor reads all but whom a request concerns.
+    "data_requests.log": desk,
+    "data_requests.list": desk | _role_in(Role.MONITOR),
+    "data_requests.view": desk | _role_in(Role.MONITOR),
+    "data_requests.view_concerning": desk,
+    "data_requests.determine": desk,
+    "data_requests.make_release": _role_in(Role.RECORDS_CLERK, Role.CITY_ATTORNEY),
+    "data_requests.check": _role_in(Role.SUPERVISOR, Role.CITY_ATTORNEY),
+    "data_requests.go_against_engine": _role_in(Role.CITY_ATTORNEY),
+    "data_requests.manage": desk,
+    "data_requests.letter": desk,
+    # The account for the City Attorney and Council (through the Monitor's office).
+    "data_requests.account": _role_in(Role.CITY_ATTORNEY, Role.MONITOR, Role.SUPERVISOR),
     # Accounts and tokens: the administrator, who reads no incident.
     "accounts.manage": _role_in(Role.ADMINISTRATOR),
 }

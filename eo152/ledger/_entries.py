@@ -214,6 +214,64 @@ class RecordRead:
         return canonical({"kind": "record.read", **self.__dict__})
 
 
+_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.:-]{0,39}")
+
+
+def _require_codes(field: str, values: Any) -> None:
+    items = values if isinstance(values, list | tuple) else [values]
+    for value in items:
+        if not isinstance(value, str) or not _CODE.fullmatch(value):
+            raise RefusedEntry(
+                f"{field} holds codes only (letters, digits, _ . : and -), not {value!r}"
+            )
+
+
+@dataclass(frozen=True)
+class DataRequestStep:
+    """A step of a federal data request (``step``: logged, determined, checked, returned,
+    extended, paused, resumed, released, concerning_removed...).
+
+    ``facts`` holds the request's public facts as codes only (agencies, data categories,
+    the kind of legal process, the channel, the engine's outcome, the determination and its
+    bases), so the public tally can be recounted from a ledger export; never who or what
+    the request is about. ``approvers`` are account numbers; ``sha256`` is the file released.
+    """
+
+    reference: str
+    step: str
+    actor: str
+    at: str
+    record_sha256: str
+    facts: dict[str, Any]
+    approvers: tuple[str, ...] = ()
+    sha256: str | None = None
+
+    def to_entry(self) -> str:
+        _require_codes("reference", self.reference)
+        _require_codes("step", self.step)
+        _require_digest(self.record_sha256, "record_sha256")
+        check_text("actor", self.actor)
+        for approver in self.approvers:
+            check_text("actor", approver)
+        if self.sha256 is not None:
+            _require_digest(self.sha256, "sha256")
+        for field, value in self.facts.items():
+            _require_codes("a fact's name", field)
+            if value is not None and not isinstance(value, bool | int):
+                _require_codes(field, value)
+        fields = {
+            "kind": "data_request." + self.step,
+            "reference": self.reference,
+            "actor": self.actor,
+            "at": self.at,
+            "record_sha256": self.record_sha256,
+            **self.facts,
+            "approvers": list(self.approvers) or None,
+            "sha256": self.sha256,
+        }
+        return canonical(_without_none(fields))
+
+
 def registered_file(entry: str) -> tuple[str, int] | None:
     """The digest and size of the file an ``evidence.registered`` entry says was stored."""
     try:

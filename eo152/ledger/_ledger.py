@@ -18,6 +18,7 @@ from ._bundle import export_bundle, prepare_folder
 from ._clock import check_clock, entry_time
 from ._entries import (
     CustodyEvent,
+    DataRequestStep,
     EvidenceRegistered,
     LedgerExported,
     RecordChanged,
@@ -217,7 +218,7 @@ class Ledger:
         )
         return evidence, receipt
 
-    def record(self, event: CustodyEvent | RecordChanged | RecordRead) -> Receipt:
+    def record(self, event: CustodyEvent | RecordChanged | RecordRead | DataRequestStep) -> Receipt:
         entry = event.to_entry()
         # An entry stamped with a day only is checked against the clock's full time.
         self._check_clock(event.at if "T" in event.at else now())

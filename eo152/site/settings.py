@@ -9,6 +9,8 @@
   (default ``localhost,127.0.0.1,[::1]``).
 - ``EO152_DEBUG``: ``1`` shows Django's debug pages; never in a deployment (off by default).
 - ``EO152_READINGS``: a readings file answering open legal questions (none: all stay open).
+- ``EO152_DATA_REQUEST_DAYS``: business days a federal data request has when it names no
+  deadline (default 3, the Colorado Open Records Act's period).
 - ``EO152_NODE_MODULES``: where ``npm ci`` put the front-end packages (default: the
   checkout's ``node_modules``).
 - ``EO152_CACHE_URL``: ``redis://…`` for a cache shared by several machines (rate limits,
@@ -37,6 +39,8 @@ _checkout = Path(__file__).resolve().parents[2]
 _node_modules = Path(os.environ.get("EO152_NODE_MODULES") or _checkout / "node_modules")
 
 EO152_READINGS = os.environ.get("EO152_READINGS") or None
+#: Business days a federal data request has when it names no deadline (eo152.datarequests.clock).
+EO152_DATA_REQUEST_DAYS = int(os.environ.get("EO152_DATA_REQUEST_DAYS", "3"))
 DEBUG = os.environ.get("EO152_DEBUG", "") == "1"
 SECRET_KEY = os.environ.get("EO152_SECRET_KEY") or load_or_create_secret_key(_eo152.data_dir)
 ALLOWED_HOSTS = [
@@ -58,6 +62,7 @@ INSTALLED_APPS = [
     "eo152.accounts",
     "eo152.incidents",
     "eo152.referrals",
+    "eo152.datarequests",
     "eo152.web",
     "eo152.api",
 ]

@@ -1,0 +1,280 @@
+"""The desk's service: logging, the engine's findings, determinations by the right people,
+the release gate and the clock. Each legal expectation names the law it rests on."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import SUBPOENA
+
+pytestmark = pytest.mark.db
+
+
+def _log(user: Any, **changes: Any) -> Any:
+    from eo152.datarequests import services
+
+    return services.log_request(user, services.read_body({**SUBPOENA, **changes}))
+
+
+def _entries(start: int = 0) -> list[dict[str, Any]]:
+    from eo152.services.records import site_ledger
+
+    store = site_ledger().log.store
+    return [json.loads(text) for _, text in store.entry_page(start, 100000)]
+
+
+def _size() -> int:
+    from eo152.services.records import site_ledger
+
+    return site_ledger().log.tree_size
+
+
+def test_an_administrative_subpoena_for_an_address_is_refused_by_state_law(
+    make_user: Callable[..., Any],
+) -> None:
+    """C.R.S. 24-74-102 (SB25-276): personal information for immigration enforcement only on
+    court-issued process; an ICE administrative subpoena is not issued by a court."""
+    from eo152.datarequests.findings import engine_answer
+
+    clerk = make_user("records_clerk")
+    request = _log(clerk)
+    assert request.reference.startswith("DR-")
+    assert request.share_data is not None
+    assert request.share_data["outcome"] == "prohibited"
+    assert any("24-74-102" in cite for cite in request.share_data["cites"])
+    assert engine_answer(request.split) == "refuse"
+    # What would change the answer: a court's paper.
+    kinds = {item["kind"]: item["outcome"] for item in request.changes_with}
+    assert kinds.get("court_issued_subpoena") == "permitted"
+    assert "administrative_subpoena" not in kinds
+
+
+def test_a_mixed_request_splits_status_from_the_address(make_user: Callable[..., Any]) -> None:
+    """8 U.S.C. §1373 lets status information go (a grant over state law); the address stays
+    barred by C.R.S. 24-74-102. The engine decides each category alone."""
+    from eo152.datarequests.findings import engine_answer, refusable, releasable
+
+    request = _log(make_user("records_clerk"), data_categories=["address", "immigration_status"])
+    assert releasable(request.split) == ["immigration_status"]
+    assert refusable(request.split) == ["address"]
+    assert engine_answer(request.split) == "partial"
+
+
+def test_a_technology_agreement_for_an_unknown_purpose_names_the_open_question(
+    make_user: Callable[..., Any],
+) -> None:
+    """EO 152 P4: whether an administrative subpoena counts as a "subpoena" is unknown
+    (research §2.6): the desk says undecided and sends it to review."""
+    from eo152.datarequests.findings import engine_answer
+
+    request = _log(
+        make_user("records_clerk"), purpose="unknown", data_categories=["technology_agreement"]
+    )
+    found = request.split["technology_agreement"]
+    assert found["outcome"] == "indeterminate"
+    assert "p4-administrative-subpoena" in found["open_questions"]
+    assert engine_answer(request.split) == "review"
+
+
+def test_logging_writes_the_public_facts_to_the_ledger_and_keeps_the_process_document(
+    make_user: Callable[..., Any], pdf_file: Path
+) -> None:
+    from eo152.datarequests import services
+
+    start = _size()
+    request = services.log_request(
+        make_user("records_clerk"),
+        services.read_body(SUBPOENA),
+        services.Upload(pdf_file, "application/pdf", "the subpoena"),
+    )
+    entries = _entries(start)
+    kinds = [entry["kind"] for entry in entries]
+    assert kinds == ["evidence.registered", "data_request.logged"]
+    logged = entries[-1]
+    assert logged["agencies"] == ["ICE_ERO"]
+    assert logged["data_categories"] == ["address"]
+    assert logged["process"] == "administrative_subpoena"
+    assert logged["engine"] == "refuse"
+    assert "Library card" not in json.dumps(entries)  # never whom it concerns
+    (document,) = request.files.all()
+    assert document.role == "process" and document.media_type == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"agencies": []}, "agencies"),
+        ({"received_at": "2099-01-01T00:00:00-07:00"}, "received_at"),
+        ({"deadline": "2026-11-19"}, "deadline"),
+        ({"data_categories": ["shoe_size"]}, "data_categories"),
+        ({"agencies": ["NSA"]}, "agencies"),
+        ({"channel": "carrier_pigeon"}, "channel"),
+        ({"process": {"issuer": "x", "date": "2099-01-01"}}, "process.date"),
+    ],
+)
+def test_bad_input_is_refused_by_name_and_stores_nothing(
+    make_user: Callable[..., Any], changes: dict[str, Any], field: str
+) -> None:
+    from eo152.datarequests import services
+    from eo152.datarequests.models import DataRequest
+    from eo152.incidents.services import IntakeRefused
+
+    clerk = make_user("records_clerk")
+    before = _size()
+    with pytest.raises(IntakeRefused) as refused:
+        services.log_request(clerk, services.read_body({**SUBPOENA, **changes}))
+    assert refused.value.field.startswith(field)
+    assert DataRequest.objects.count() == 0
+    assert _size() == before
+
+
+def test_a_process_document_that_is_not_a_pdf_or_image_is_refused(
+    make_user: Callable[..., Any], text_file: Path
+) -> None:
+    from eo152.datarequests import services
+    from eo152.datarequests.models import DataRequest
+    from eo152.incidents.services import IntakeRefused
+
+    before = _size()
+    with pytest.raises(IntakeRefused) as refused:
+        services.log_request(
+            make_user("records_clerk"),
+            services.read_body(SUBPOENA),
+            services.Upload(text_file, "application/pdf"),
+        )
+    assert refused.value.field == "process.document"
+    assert DataRequest.objects.count() == 0 and _size() == before
+
+
+def test_a_refusal_takes_one_person_and_closes_the_request(make_user: Callable[..., Any]) -> None:
+    from eo152.datarequests import services
+
+    clerk, supervisor = make_user("records_clerk"), make_user("supervisor")
+    request = _log(clerk)
+    start = _size()
+    services.determine(supervisor, request, services.Choice("refuse", ("no-court-process",)))
+    request.refresh_from_db()
+    assert request.state == "closed" and request.answer == "refuse"
+    (entry,) = _entries(start)
+    assert entry["kind"] == "data_request.determined"
+    assert entry["determination"] == "refuse" and entry["against_engine"] is False
+
+
+def _release_file(user: Any, request: Any, tmp_path: Path) -> Any:
+    from eo152.datarequests import services
+
+    path = tmp_path / "answer.pdf"
+    path.write_bytes(b"%PDF-1.4\n% the records released\n%%EOF\n")
+    return services.add_file(user, request, "released", services.Upload(path, "application/pdf"))
+
+
+def test_a_release_needs_a_maker_a_different_checker_and_the_files_hash(
+    make_user: Callable[..., Any], tmp_path: Path
+) -> None:
+    """A release on court-issued process (C.R.S. 24-74-102 permits it): a records clerk
+    makes it, a supervisor checks it; the released entry holds both and the file's hash."""
+    from eo152.datarequests import services
+    from eo152.incidents.services import IntakeRefused
+
+    logger, clerk, supervisor = (
+        make_user("records_clerk"),
+        make_user("records_clerk"),
+        make_user("supervisor"),
+    )
+    request = _log(logger, authority={"kind": "court_issued_subpoena"})
+    assert request.share_data["outcome"] == "permitted"
+    released = _release_file(clerk, request, tmp_path)
+    with pytest.raises(IntakeRefused) as no_hash:
+        services.determine(clerk, request, services.Choice("release", ("court-process",)))
+    assert no_hash.value.field == "released_file"
+    with pytest.raises(IntakeRefused) as by_logger:
+        services.determine(
+            logger,
+            request,
+            services.Choice("release", ("court-process",), released_sha256=released.sha256),
+        )
+    assert by_logger.value.field == "made_by"
+    made = services.determine(
+        clerk,
+        request,
+        services.Choice("release", ("court-process",), released_sha256=released.sha256),
+    )
+    request.refresh_from_db()
+    assert made.status == "proposed" and request.state == "awaiting_check"
+    for who in (clerk, logger):
+        with pytest.raises((IntakeRefused, PermissionError, Exception)):
+            services.check(who, request)
+    start = _size()
+    services.check(supervisor, request)
+    request.refresh_from_db()
+    assert request.state == "closed" and request.answer == "release"
+    (entry,) = _entries(start)
+    assert entry["kind"] == "data_request.released"
+    assert entry["sha256"] == released.sha256
+    assert entry["approvers"] == [clerk.actor, supervisor.actor]
+
+
+def test_going_against_the_engine_takes_the_city_attorney_and_a_reason(
+    make_user: Callable[..., Any], tmp_path: Path
+) -> None:
+    """Releasing an address the engine bars (C.R.S. 24-74-102) is against its determinate
+    outcome: only the City Attorney, in writing."""
+    from django.core.exceptions import PermissionDenied
+
+    from eo152.datarequests import services
+    from eo152.incidents.services import IntakeRefused
+
+    logger, clerk, attorney = (
+        make_user("records_clerk"),
+        make_user("records_clerk"),
+        make_user("city_attorney"),
+    )
+    request = _log(logger)
+    released = _release_file(clerk, request, tmp_path)
+    choice = services.Choice("release", ("court-process",), released_sha256=released.sha256)
+    with pytest.raises(PermissionDenied):
+        services.determine(clerk, request, choice)
+    with pytest.raises(IntakeRefused) as no_reason:
+        services.determine(attorney, request, choice)
+    assert no_reason.value.field == "reason"
+    made = services.determine(
+        attorney,
+        request,
+        services.Choice(
+            "release",
+            ("court-process",),
+            reason="A federal court ordered compliance on 2026-11-25.",
+            released_sha256=released.sha256,
+        ),
+    )
+    assert made.against_engine is True
+
+
+def test_the_clock_counts_business_days_past_colorados_holidays() -> None:
+    """Thanksgiving (2026-11-26) and the weekend are not business days."""
+    from eo152.datarequests import clock
+
+    assert clock.add_business_days(date(2026, 11, 25), 3) == date(2026, 12, 1)
+    assert clock.business_days_between(date(2026, 11, 25), date(2026, 12, 1)) == 3
+    assert (
+        clock.standing(date(2026, 12, 1), date(2026, 12, 2), paused=False, answered=False)
+        == "overdue"
+    )
+    assert (
+        clock.standing(date(2026, 12, 1), date(2026, 11, 30), paused=False, answered=False)
+        == "due_soon"
+    )
+    assert (
+        clock.standing(date(2026, 12, 10), date(2026, 11, 30), paused=False, answered=False)
+        == "on_time"
+    )
+    assert (
+        clock.standing(date(2026, 12, 1), date(2026, 12, 2), paused=True, answered=False)
+        == "paused"
+    )
