@@ -14,9 +14,12 @@ urlpatterns = [
     path("", include("eo152.incidents.urls_staff")),
     path("", include("eo152.accounts.urls")),
     path("", include("eo152.referrals.urls")),
+    path("", include("eo152.datarequests.urls")),
+    path("", include("eo152.datarequests.urls_reports")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("eo152.incidents.api_urls")),
     path("api/v1/", include("eo152.referrals.api_urls")),
+    path("api/v1/", include("eo152.datarequests.api_urls")),
     path("api/v1/", include("eo152.api.urls")),
 ]
 

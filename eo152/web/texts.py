@@ -20,6 +20,8 @@ TEXT_FILES = (
     _PACKAGE / "incidents" / "texts_case.yaml",
     _PACKAGE / "referrals" / "texts.yaml",
     _PACKAGE / "referrals" / "texts_packet.yaml",
+    _PACKAGE / "datarequests" / "texts_desk.yaml",
+    _PACKAGE / "datarequests" / "texts_reports.yaml",
 )
 
 
