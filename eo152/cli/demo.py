@@ -36,13 +36,19 @@ def load(as_json: JsonOption = False) -> None:
     ]
     if as_json:
         print_json(
-            {"already_loaded": loaded.already, "accounts": accounts, "incidents": loaded.references}
+            {
+                "already_loaded": loaded.already,
+                "accounts": accounts,
+                "incidents": loaded.references,
+                "data_requests": loaded.data_requests,
+            }
         )
         return
     console.print(
         "demo already loaded"
         if loaded.already
-        else f"loaded {len(loaded.references)} demo incidents",
+        else f"loaded {len(loaded.references)} demo incidents and "
+        f"{len(loaded.data_requests)} federal data requests",
         highlight=False,
     )
     grid = table("account", "role", "password (demo only)")

@@ -32,6 +32,7 @@ from PIL import Image, ImageDraw
 
 from ..accounts.models import User
 from ..accounts.roles import ROLES, Office, Role
+from ..datarequests.demo import load as data_request_demo
 from ..referrals import services as referrals
 from ..referrals.models import Referral
 from ..referrals.models import State as ReferralState
@@ -71,6 +72,7 @@ class Loaded:
     already: bool  # nothing was missing: the demo was loaded before
     accounts: list[DemoAccount]
     references: list[str]
+    data_requests: list[str]
 
 
 # -- the incidents ---------------------------------------------------------------------
@@ -371,7 +373,11 @@ def load(data_dir: Path) -> Loaded:
         if spec.referred_for:
             created = _refer(incident, spec.referred_for, users) or created
         added = added or created
-    return Loaded(already=not added, accounts=accounts, references=references)
+    requests, made = data_request_demo(users)
+    added = added or made
+    return Loaded(
+        already=not added, accounts=accounts, references=references, data_requests=requests
+    )
 
 
 def _accounts(data_dir: Path) -> tuple[list[DemoAccount], bool]:

@@ -105,6 +105,30 @@ def test_the_demo_takes_the_shooting_to_a_referral_sent_to_the_da(demo_folder: P
     assert Referral.objects.get().state == "sent"
 
 
+def test_the_demo_has_a_federal_data_request_in_every_state(demo_folder: Path) -> None:
+    from eo152.datarequests.demo import REQUESTS
+    from eo152.datarequests.models import DataRequest, State
+    from eo152.datarequests.services import standing_of
+
+    result = load("--json")
+    assert result.exit_code == 0, result.output
+    assert len(json.loads(result.stdout)["data_requests"]) == len(REQUESTS)
+    requests = list(DataRequest.objects.all())
+    assert {r.state for r in requests} == set(State.values)
+    assert {r.answer for r in requests if r.state == State.CLOSED} == {
+        "refuse",
+        "release",
+        "partial",
+    }
+    assert {standing_of(r).value for r in requests if r.state != State.CLOSED} >= {
+        "overdue",
+        "paused",
+    }
+    released = DataRequest.objects.get(answer="release").determinations.get()
+    assert released.checked_by is not None and released.checked_by != released.made_by
+    assert load().exit_code == 0 and DataRequest.objects.count() == len(REQUESTS)
+
+
 def test_the_demo_never_loads_beside_an_account_of_the_folders_own(
     demo_folder: Path, make_user: Callable[[str], User]
 ) -> None:
