@@ -96,8 +96,10 @@ class DataRequest(models.Model):
     logged_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     receipt = models.JSONField()  # the ledger receipt of the request's logging
+    # The history keeps who changed what, never whom a request concerns: emptying
+    # ``concerning`` must leave no copy behind.
     history = HistoricalRecords(
-        excluded_fields=["situation", "findings", "split", "changes_with", "receipt"]
+        excluded_fields=["situation", "findings", "split", "changes_with", "receipt", "concerning"]
     )
 
     class Meta:

@@ -278,3 +278,168 @@ def test_the_clock_counts_business_days_past_colorados_holidays() -> None:
         clock.standing(date(2026, 12, 1), date(2026, 12, 2), paused=True, answered=False)
         == "paused"
     )
+
+
+def test_a_partial_release_sends_status_only_and_needs_a_basis_for_each_part(
+    make_user: Callable[..., Any], tmp_path: Path
+) -> None:
+    """8 U.S.C. §1373 lets status go; C.R.S. 24-74-102 keeps the address back. A release in
+    part names a basis to release and one to refuse."""
+    from eo152.datarequests import services
+    from eo152.incidents.services import IntakeRefused
+
+    logger, clerk, attorney = (
+        make_user("supervisor"),
+        make_user("records_clerk"),
+        make_user("city_attorney"),
+    )
+    request = _log(logger, data_categories=["address", "immigration_status"])
+    released = _release_file(clerk, request, tmp_path)
+    with pytest.raises(IntakeRefused) as one_basis:
+        services.determine(
+            clerk,
+            request,
+            services.Choice(
+                "partial",
+                ("status-information",),
+                released_categories=("immigration_status",),
+                released_sha256=released.sha256,
+            ),
+        )
+    assert one_basis.value.field == "bases"
+    with pytest.raises(IntakeRefused) as everything:
+        services.determine(
+            clerk,
+            request,
+            services.Choice(
+                "partial",
+                ("status-information", "no-court-process"),
+                released_categories=("immigration_status", "address"),
+                released_sha256=released.sha256,
+            ),
+        )
+    assert everything.value.field == "released_categories"
+    made = services.determine(
+        clerk,
+        request,
+        services.Choice(
+            "partial",
+            ("status-information", "no-court-process"),
+            released_categories=("immigration_status",),
+            released_sha256=released.sha256,
+        ),
+    )
+    assert made.against_engine is False
+    services.check(attorney, request)
+    request.refresh_from_db()
+    assert request.answer == "partial"
+
+
+def test_releasing_what_turns_on_an_open_question_is_the_city_attorneys_call(
+    make_user: Callable[..., Any], tmp_path: Path
+) -> None:
+    """Whether an administrative subpoena is a P4 "subpoena" is open (research §2.6): a clerk
+    may send the request to review, not release it."""
+    from django.core.exceptions import PermissionDenied
+
+    from eo152.datarequests import services
+
+    logger, clerk = make_user("records_clerk"), make_user("records_clerk")
+    request = _log(logger, purpose="unknown", data_categories=["technology_agreement"])
+    released = _release_file(clerk, request, tmp_path)
+    with pytest.raises(PermissionDenied):
+        services.determine(
+            clerk,
+            request,
+            services.Choice("release", ("court-process",), released_sha256=released.sha256),
+        )
+    services.determine(clerk, request, services.Choice("review", ("open-question",)))
+    request.refresh_from_db()
+    assert request.state == "in_review"
+
+
+def test_a_second_person_can_send_a_release_back(
+    make_user: Callable[..., Any], tmp_path: Path
+) -> None:
+    from eo152.datarequests import services
+
+    logger, clerk, supervisor = (
+        make_user("supervisor"),
+        make_user("records_clerk"),
+        make_user("supervisor"),
+    )
+    request = _log(logger, authority={"kind": "court_order"})
+    released = _release_file(clerk, request, tmp_path)
+    services.determine(
+        clerk,
+        request,
+        services.Choice("release", ("court-process",), released_sha256=released.sha256),
+    )
+    returned = services.send_back(supervisor, request, "the file holds a second person's record")
+    request.refresh_from_db()
+    assert request.state == "open" and returned.status == "returned"
+    assert services.pending(request) is None
+
+
+def test_extend_pause_and_resume_move_the_deadline(make_user: Callable[..., Any]) -> None:
+    from django.utils import timezone
+
+    from eo152.datarequests import clock, services
+    from eo152.incidents.services import IntakeRefused
+
+    clerk = make_user("records_clerk")
+    request = _log(clerk, deadline=None)
+    received = timezone.localtime(request.received_at).date()
+    assert request.deadline == clock.add_business_days(received, 3)
+    with pytest.raises(IntakeRefused):
+        services.determine(
+            clerk, request, services.Choice("extend", ("more-time",), new_deadline=request.deadline)
+        )
+    later = clock.add_business_days(request.deadline, 5)
+    services.determine(
+        clerk, request, services.Choice("extend", ("more-time",), new_deadline=later)
+    )
+    request.refresh_from_db()
+    assert request.deadline == later and request.state == "open"
+    services.pause(clerk, request, "waiting for the agency's court order")
+    assert services.standing_of(request) == "paused"
+    services.resume(clerk, request)
+    request.refresh_from_db()
+    assert request.paused_at is None and request.deadline >= later
+
+
+def test_what_a_request_concerns_is_removed_once_it_is_answered(
+    make_user: Callable[..., Any],
+) -> None:
+    from eo152.datarequests import services
+    from eo152.incidents.services import IntakeRefused
+
+    clerk = make_user("records_clerk")
+    request = _log(clerk)
+    with pytest.raises(IntakeRefused):
+        services.remove_concerning(clerk, request)
+    services.determine(clerk, request, services.Choice("refuse", ("no-court-process",)))
+    services.remove_concerning(clerk, request)
+    request.refresh_from_db()
+    assert request.concerning == "" and request.concerning_removed_at is not None
+    # The history of changes never held it: nothing to purge there.
+    assert request.history.count() >= 2
+    assert not any(hasattr(old, "concerning") for old in request.history.all())
+
+
+def test_the_monitor_reads_but_never_whom_a_request_concerns(
+    make_user: Callable[..., Any],
+) -> None:
+    from django.core.exceptions import PermissionDenied
+
+    from eo152.datarequests import services
+
+    request = _log(make_user("records_clerk"))
+    monitor = make_user("monitor")
+    shown = services.shown(monitor, services.open_request(monitor, request.reference))
+    assert "concerning" not in shown and shown["findings"] == request.findings
+    with pytest.raises(PermissionDenied):
+        services.determine(monitor, request, services.Choice("refuse", ("no-court-process",)))
+    for role in ("officer", "investigator", "prosecutor", "intake", "administrator"):
+        with pytest.raises(type(request).DoesNotExist):
+            services.open_request(make_user(role), request.reference)

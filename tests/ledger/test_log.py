@@ -202,3 +202,32 @@ def test_appends_from_several_processes_get_every_index_exactly_once(
 def test_the_key_file_is_private(ledger: Ledger, settings: LedgerSettings) -> None:
     assert settings.key_file.stat().st_mode & 0o777 == 0o600
     assert Path(settings.key_file).read_text().startswith("PRIVATE+KEY+eo152.test/ledger+")
+
+
+def test_a_data_request_step_holds_codes_only() -> None:
+    """The public tally is recounted from these entries: they may hold codes, never words
+    about a person (a name, an address) that a log that cannot be edited would keep."""
+    from eo152.ledger import DataRequestStep, RefusedEntry
+
+    digest = "ab" * 32
+    step = DataRequestStep(
+        "DR-ABCD-EFGH",
+        "logged",
+        "account:3",
+        "2026-12-01T17:00:00Z",
+        digest,
+        {"agencies": ["ICE_ERO"], "data_categories": ["address"], "against_engine": False},
+    )
+    entry = json.loads(step.to_entry())
+    assert entry["kind"] == "data_request.logged"
+    assert entry["agencies"] == ["ICE_ERO"] and entry["against_engine"] is False
+    assert "approvers" not in entry and "sha256" not in entry
+    for facts in ({"concerning": "Ana Ruiz, 123 Main St"}, {"bad name": "x"}):
+        with pytest.raises(RefusedEntry):
+            DataRequestStep(
+                "DR-ABCD-EFGH", "logged", "account:3", "2026-12-01", digest, facts
+            ).to_entry()
+    with pytest.raises(RefusedEntry):
+        DataRequestStep(
+            "DR-ABCD-EFGH", "released", "account:3", "2026-12-01", digest, {}, sha256="no"
+        ).to_entry()
