@@ -8,7 +8,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -17,128 +16,369 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='DataRequest',
+            name="DataRequest",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('reference', models.CharField(max_length=16, unique=True)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person'), ('portal', 'Records portal'), ('shared_system', 'Query from a shared system'), ('contract_or_tool', 'A contract or tool')], max_length=20)),
-                ('agencies', models.JSONField()),
-                ('component', models.CharField(blank=True, max_length=120)),
-                ('official', models.CharField(blank=True, max_length=120)),
-                ('purpose', models.CharField(max_length=30)),
-                ('received_at', models.DateTimeField()),
-                ('data_categories', models.JSONField()),
-                ('authority', models.JSONField()),
-                ('process_issuer', models.CharField(blank=True, max_length=200)),
-                ('process_date', models.DateField(blank=True, null=True)),
-                ('concerning', models.TextField(blank=True)),
-                ('concerning_removed_at', models.DateTimeField(blank=True, null=True)),
-                ('deadline', models.DateField()),
-                ('external_id', models.CharField(blank=True, max_length=100)),
-                ('state', django_fsm.FSMField(choices=[('open', 'Open'), ('in_review', 'In legal review'), ('awaiting_check', 'Waiting for a second person'), ('closed', 'Answered')], default='open', max_length=20)),
-                ('answer', models.CharField(blank=True, choices=[('refuse', 'Refuse'), ('partial', 'Release in part'), ('release', 'Release'), ('review', 'Send to legal review'), ('extend', 'Extend the deadline')], max_length=10)),
-                ('situation', models.JSONField()),
-                ('findings', models.JSONField()),
-                ('split', models.JSONField()),
-                ('changes_with', models.JSONField(default=list)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('pause_reason', models.CharField(blank=True, max_length=200)),
-                ('logged_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('receipt', models.JSONField()),
-                ('backup', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('logged_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(max_length=16, unique=True)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("portal", "Records portal"),
+                            ("shared_system", "Query from a shared system"),
+                            ("contract_or_tool", "A contract or tool"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("agencies", models.JSONField()),
+                ("component", models.CharField(blank=True, max_length=120)),
+                ("official", models.CharField(blank=True, max_length=120)),
+                ("purpose", models.CharField(max_length=30)),
+                ("received_at", models.DateTimeField()),
+                ("data_categories", models.JSONField()),
+                ("authority", models.JSONField()),
+                ("process_issuer", models.CharField(blank=True, max_length=200)),
+                ("process_date", models.DateField(blank=True, null=True)),
+                ("concerning", models.TextField(blank=True)),
+                ("concerning_removed_at", models.DateTimeField(blank=True, null=True)),
+                ("deadline", models.DateField()),
+                ("external_id", models.CharField(blank=True, max_length=100)),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_review", "In legal review"),
+                            ("awaiting_check", "Waiting for a second person"),
+                            ("closed", "Answered"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("refuse", "Refuse"),
+                            ("partial", "Release in part"),
+                            ("release", "Release"),
+                            ("review", "Send to legal review"),
+                            ("extend", "Extend the deadline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("situation", models.JSONField()),
+                ("findings", models.JSONField()),
+                ("split", models.JSONField()),
+                ("changes_with", models.JSONField(default=list)),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("pause_reason", models.CharField(blank=True, max_length=200)),
+                ("logged_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("receipt", models.JSONField()),
+                (
+                    "backup",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ('-received_at', '-id'),
+                "ordering": ("-received_at", "-id"),
             },
         ),
         migrations.CreateModel(
-            name='HistoricalDataRequest',
+            name="HistoricalDataRequest",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('reference', models.CharField(db_index=True, max_length=16)),
-                ('channel', models.CharField(choices=[('email', 'Email'), ('phone', 'Phone'), ('in_person', 'In person'), ('portal', 'Records portal'), ('shared_system', 'Query from a shared system'), ('contract_or_tool', 'A contract or tool')], max_length=20)),
-                ('agencies', models.JSONField()),
-                ('component', models.CharField(blank=True, max_length=120)),
-                ('official', models.CharField(blank=True, max_length=120)),
-                ('purpose', models.CharField(max_length=30)),
-                ('received_at', models.DateTimeField()),
-                ('data_categories', models.JSONField()),
-                ('authority', models.JSONField()),
-                ('process_issuer', models.CharField(blank=True, max_length=200)),
-                ('process_date', models.DateField(blank=True, null=True)),
-                ('concerning_removed_at', models.DateTimeField(blank=True, null=True)),
-                ('deadline', models.DateField()),
-                ('external_id', models.CharField(blank=True, max_length=100)),
-                ('state', django_fsm.FSMField(choices=[('open', 'Open'), ('in_review', 'In legal review'), ('awaiting_check', 'Waiting for a second person'), ('closed', 'Answered')], default='open', max_length=20)),
-                ('answer', models.CharField(blank=True, choices=[('refuse', 'Refuse'), ('partial', 'Release in part'), ('release', 'Release'), ('review', 'Send to legal review'), ('extend', 'Extend the deadline')], max_length=10)),
-                ('paused_at', models.DateTimeField(blank=True, null=True)),
-                ('pause_reason', models.CharField(blank=True, max_length=200)),
-                ('logged_at', models.DateTimeField()),
-                ('closed_at', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('backup', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('logged_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigIntegerField(
+                        auto_created=True, blank=True, db_index=True, verbose_name="ID"
+                    ),
+                ),
+                ("reference", models.CharField(db_index=True, max_length=16)),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("email", "Email"),
+                            ("phone", "Phone"),
+                            ("in_person", "In person"),
+                            ("portal", "Records portal"),
+                            ("shared_system", "Query from a shared system"),
+                            ("contract_or_tool", "A contract or tool"),
+                        ],
+                        max_length=20,
+                    ),
+                ),
+                ("agencies", models.JSONField()),
+                ("component", models.CharField(blank=True, max_length=120)),
+                ("official", models.CharField(blank=True, max_length=120)),
+                ("purpose", models.CharField(max_length=30)),
+                ("received_at", models.DateTimeField()),
+                ("data_categories", models.JSONField()),
+                ("authority", models.JSONField()),
+                ("process_issuer", models.CharField(blank=True, max_length=200)),
+                ("process_date", models.DateField(blank=True, null=True)),
+                ("concerning_removed_at", models.DateTimeField(blank=True, null=True)),
+                ("deadline", models.DateField()),
+                ("external_id", models.CharField(blank=True, max_length=100)),
+                (
+                    "state",
+                    django_fsm.FSMField(
+                        choices=[
+                            ("open", "Open"),
+                            ("in_review", "In legal review"),
+                            ("awaiting_check", "Waiting for a second person"),
+                            ("closed", "Answered"),
+                        ],
+                        default="open",
+                        max_length=20,
+                    ),
+                ),
+                (
+                    "answer",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("refuse", "Refuse"),
+                            ("partial", "Release in part"),
+                            ("release", "Release"),
+                            ("review", "Send to legal review"),
+                            ("extend", "Extend the deadline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("paused_at", models.DateTimeField(blank=True, null=True)),
+                ("pause_reason", models.CharField(blank=True, max_length=200)),
+                ("logged_at", models.DateTimeField()),
+                ("closed_at", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(
+                        choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1
+                    ),
+                ),
+                (
+                    "backup",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "logged_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical data request',
-                'verbose_name_plural': 'historical data requests',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical data request",
+                "verbose_name_plural": "historical data requests",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='RequestFile',
+            name="RequestFile",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('process', 'Legal process presented'), ('released', 'File released')], max_length=10)),
-                ('sha256', models.CharField(max_length=64)),
-                ('size', models.BigIntegerField()),
-                ('media_type', models.CharField(max_length=100)),
-                ('label', models.CharField(blank=True, max_length=200)),
-                ('added_at', models.DateTimeField()),
-                ('receipt', models.JSONField()),
-                ('added_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='files', to='datarequests.datarequest')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("process", "Legal process presented"),
+                            ("released", "File released"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("sha256", models.CharField(max_length=64)),
+                ("size", models.BigIntegerField()),
+                ("media_type", models.CharField(max_length=100)),
+                ("label", models.CharField(blank=True, max_length=200)),
+                ("added_at", models.DateTimeField()),
+                ("receipt", models.JSONField()),
+                (
+                    "added_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="files",
+                        to="datarequests.datarequest",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.CreateModel(
-            name='Determination',
+            name="Determination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('refuse', 'Refuse'), ('partial', 'Release in part'), ('release', 'Release'), ('review', 'Send to legal review'), ('extend', 'Extend the deadline')], max_length=10)),
-                ('bases', models.JSONField()),
-                ('released_categories', models.JSONField(default=list)),
-                ('reason', models.TextField(blank=True)),
-                ('new_deadline', models.DateField(blank=True, null=True)),
-                ('against_engine', models.BooleanField(default=False)),
-                ('status', models.CharField(choices=[('proposed', 'Waiting for a second person'), ('confirmed', 'In force'), ('returned', 'Sent back')], max_length=10)),
-                ('made_at', models.DateTimeField()),
-                ('checked_at', models.DateTimeField(blank=True, null=True)),
-                ('return_reason', models.CharField(blank=True, max_length=200)),
-                ('receipt', models.JSONField()),
-                ('checked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('made_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('request', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='determinations', to='datarequests.datarequest')),
-                ('released_file', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='datarequests.requestfile')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("refuse", "Refuse"),
+                            ("partial", "Release in part"),
+                            ("release", "Release"),
+                            ("review", "Send to legal review"),
+                            ("extend", "Extend the deadline"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("bases", models.JSONField()),
+                ("released_categories", models.JSONField(default=list)),
+                ("reason", models.TextField(blank=True)),
+                ("new_deadline", models.DateField(blank=True, null=True)),
+                ("against_engine", models.BooleanField(default=False)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("proposed", "Waiting for a second person"),
+                            ("confirmed", "In force"),
+                            ("returned", "Sent back"),
+                        ],
+                        max_length=10,
+                    ),
+                ),
+                ("made_at", models.DateTimeField()),
+                ("checked_at", models.DateTimeField(blank=True, null=True)),
+                ("return_reason", models.CharField(blank=True, max_length=200)),
+                ("receipt", models.JSONField()),
+                (
+                    "checked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "request",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="determinations",
+                        to="datarequests.datarequest",
+                    ),
+                ),
+                (
+                    "released_file",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="datarequests.requestfile",
+                    ),
+                ),
             ],
             options={
-                'ordering': ('id',),
+                "ordering": ("id",),
             },
         ),
         migrations.AddConstraint(
-            model_name='requestfile',
-            constraint=models.UniqueConstraint(fields=('request', 'role', 'sha256'), name='one_file_per_role'),
+            model_name="requestfile",
+            constraint=models.UniqueConstraint(
+                fields=("request", "role", "sha256"), name="one_file_per_role"
+            ),
         ),
     ]
