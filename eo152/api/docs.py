@@ -40,6 +40,19 @@ EXAMPLE_BODIES: dict[str, dict[str, Any]] = {
         "evidence": ["<the SHA-256 of a file of the incident>"],
         "do_not_disclose": [],
     },
+    "logDataRequest": {
+        "agencies": ["ICE_ERO"],
+        "purpose": "civil_immigration",
+        "received_at": "2026-11-20T09:30:00-07:00",
+        "channel": "in_person",
+        "data_categories": ["address"],
+        "authority": {"kind": "administrative_subpoena", "form": "I-138"},
+        "process": {"issuer": "ICE ERO Denver Field Office", "date": "2026-11-18"},
+        "deadline": "2026-12-04",
+        "external_id": "ERO-DEN-2026-0412",
+    },
+    "determineDataRequest": {"determination": "refuse", "bases": ["no-court-process"]},
+    "sendBackDataRequestRelease": {"reason": "The file holds a second patron's address."},
 }
 
 

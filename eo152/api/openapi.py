@@ -13,7 +13,7 @@ from typing import Any
 
 from .. import __version__
 from ..contract.schema import decision_json_schema, situation_json_schema
-from . import openapi_incidents, openapi_places, openapi_referrals
+from . import openapi_datarequests, openapi_incidents, openapi_places, openapi_referrals
 from .limits import MAX_BATCH_SITUATIONS, MAX_BODY_BYTES, MAX_LISTED_ERRORS
 from .openapi_refs import COMPONENTS, problem_response, ref
 
@@ -59,6 +59,7 @@ def openapi_document() -> dict[str, Any]:
     schemas.update(openapi_places.SCHEMAS)
     schemas.update(openapi_incidents.SCHEMAS)
     schemas.update(openapi_referrals.SCHEMAS)
+    schemas.update(openapi_datarequests.SCHEMAS)
     return {
         "openapi": "3.1.0",
         "info": {
@@ -73,6 +74,7 @@ def openapi_document() -> dict[str, Any]:
             **openapi_places.PATHS,
             **openapi_incidents.PATHS,
             **openapi_referrals.PATHS,
+            **openapi_datarequests.PATHS,
         },
         "components": {
             "schemas": schemas,
