@@ -15,7 +15,18 @@ import typer
 from ..config import Settings
 from ..services.datadir import MigrationFailed
 from ..services.datadir import init as init_data_dir
-from . import demo, evidence, incidents, ledger, packet, policy, referrals, tokens, users
+from . import (
+    datarequests,
+    demo,
+    evidence,
+    incidents,
+    ledger,
+    packet,
+    policy,
+    referrals,
+    tokens,
+    users,
+)
 from ._options import JsonOption
 from ._output import console, fail, print_json
 from .decide import decide
@@ -40,6 +51,7 @@ app.add_typer(users.app, name="users")
 app.add_typer(tokens.app, name="tokens")
 app.add_typer(incidents.app, name="incidents")
 app.add_typer(referrals.app, name="referrals")
+app.add_typer(datarequests.app, name="data-requests")
 app.add_typer(demo.app, name="demo")
 
 
