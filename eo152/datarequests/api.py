@@ -32,6 +32,7 @@ from ..incidents.services import IntakeRefused
 from ..rules import InvalidSituation
 from ..services.records import log_read
 from . import services
+from .findings import engine_answer
 from .models import RELEASES, DataRequest
 
 #: Longest reference looked up (a reference typed with spaces and dashes fits well within).
@@ -80,7 +81,7 @@ def row_of(request: DataRequest) -> dict[str, Any]:
         "received_at": request.received_at.isoformat(),
         "deadline": request.deadline.isoformat(),
         "standing": services.standing_of(request).value,
-        "engine_answer": services.record_of(request, include_concerning=False)["engine_answer"],
+        "engine_answer": engine_answer(request.split),
     }
 
 
