@@ -212,6 +212,7 @@ def tally_page(request: HttpRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "nav": "",
         "counted": counted,
+        "entries": size,
         "size": texts["resident_tally_size"].format(size=size),
         "answers": [
             (texts[f"resident_tally_{kind}"], counted["answered"][kind]) for kind in ANSWERS
