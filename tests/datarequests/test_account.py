@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from datetime import datetime, time, timedelta
 from pathlib import Path
@@ -139,9 +140,12 @@ def test_the_csv_has_one_row_per_request_and_never_whom_it_concerns(
     make_user: Callable[..., Any], tmp_path: Path
 ) -> None:
     from eo152.datarequests.account import CSV_COLUMNS
+    from eo152.services.records import site_ledger
 
     made = _desk(make_user, tmp_path)
-    answer = _client(make_user("city_attorney")).get(f"/data-requests/account.csv?{_range(made)}")
+    attorney = make_user("city_attorney")
+    start = site_ledger().log.tree_size
+    answer = _client(attorney).get(f"/data-requests/account.csv?{_range(made)}")
     assert answer.status_code == 200 and answer["Content-Type"].startswith("text/csv")
     assert "attachment" in answer["Content-Disposition"]
     text = answer.content.decode()
@@ -160,6 +164,9 @@ def test_the_csv_has_one_row_per_request_and_never_whom_it_concerns(
     # Proposed against the engine, not yet checked: no determination in force yet.
     against = by_reference[made["against"].reference]
     assert against["determination"] == "" and against["state"] == "awaiting_check"
+    # The export is logged as a read (a shared PostgreSQL ledger holds other runs' too).
+    logged = [json.loads(text) for _, text in site_ledger().log.store.entry_page(start, 100000)]
+    assert [e["part"] for e in logged if e.get("actor") == attorney.actor] == ["csv"]
 
 
 def test_the_period_defaults_to_the_last_90_days(make_user: Callable[..., Any]) -> None:

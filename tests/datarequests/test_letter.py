@@ -215,3 +215,19 @@ def test_a_letter_asked_for_too_soon_says_so(make_user: Callable[..., Any]) -> N
     answer = _client(clerk).get(f"/data-requests/{request.reference}/letter.pdf")
     assert answer.status_code == 409
     assert "no determination in force" in answer.content.decode()
+
+
+def test_a_review_letter_gives_the_day_the_city_will_answer(
+    make_user: Callable[..., Any],
+) -> None:
+    """The basis's {deadline} is the request's deadline, in words."""
+    from eo152.datarequests import services
+    from eo152.datarequests.letter import letter_pdf
+
+    request = _log(make_user("records_clerk"))
+    services.determine(
+        make_user("city_attorney"), request, services.Choice("review", ("open-question",))
+    )
+    text = text_of(letter_pdf(request))
+    assert "The City of Denver has not decided your request yet." in text
+    assert flat("The City will respond by December 4, 2026.") in flat(text)
