@@ -34,7 +34,7 @@ from ..services.records import log_read, site_ledger
 from ..web.language import language_of, url_with
 from ..web.texts import TEXTS
 from . import bases, clock, services
-from .findings import engine_answer, undecided
+from .findings import engine_answer
 from .forms import AGENCIES, CATEGORIES, PROCESS_KINDS, PURPOSES, LogForm, worded
 from .models import ANSWERS, RELEASES, Channel, DataRequest, Kind, State
 
@@ -315,7 +315,7 @@ def render_request(
         else [],
         "see_files": concerning,
         "history": _history(found, lang),
-        "steps": _steps(user, found, lang),
+        "steps": _steps(user, found, lang, _chosen(request, refusal)),
         "refusal": refusal,
         "errors": [Error(f"{refusal.form}-form", texts["dr_refused_title"], refusal.message)]
         if refusal
@@ -436,8 +436,9 @@ def _clock(found: DataRequest, lang: str) -> dict[str, Any]:
     texts = TEXTS[lang]
     today = timezone.localdate()
     standing = services.standing_of(found, today)
-    start, end = sorted((today, found.deadline))
-    days = [start + timedelta(days=n) for n in range(1, (end - start).days + 1)]
+    # The holidays the deadline skipped: between the day it came and the deadline.
+    start = timezone.localtime(found.received_at).date()
+    days = [start + timedelta(days=n) for n in range(1, (found.deadline - start).days + 1)]
     holidays = [(day, clock.holiday_name(day)) for day in days if clock.holiday_name(day)]
     left = clock.business_days_between(today, found.deadline)
     return {
@@ -494,7 +495,15 @@ def _against(found: DataRequest, kind: str) -> bool:
     return False
 
 
-def _steps(user: User, found: DataRequest, lang: str) -> dict[str, Any]:
+def _chosen(request: HttpRequest, refusal: Refusal | None) -> str:
+    """The determination whose form is shown: the one refused, the one asked for
+    (``?decide=``), else the one the law points to."""
+    if refusal is not None and refusal.form.startswith("determine-"):
+        return refusal.form.removeprefix("determine-")
+    return request.GET.get("decide", "")
+
+
+def _steps(user: User, found: DataRequest, lang: str, chosen: str) -> dict[str, Any]:
     texts = TEXTS[lang]
     may = user.has_perm
     answer = engine_answer(found.split)
@@ -503,7 +512,7 @@ def _steps(user: User, found: DataRequest, lang: str) -> dict[str, Any]:
         rules += item["rules"]
     is_open = found.state in (State.OPEN, State.IN_REVIEW)
     going_against = may("data_requests.go_against_engine", found)
-    determine = []
+    determine: list[dict[str, Any]] = []
     if is_open and may("data_requests.determine", found):
         for kind in Kind.values:
             if kind in RELEASES and not may("data_requests.make_release", found):
@@ -536,9 +545,12 @@ def _steps(user: User, found: DataRequest, lang: str) -> dict[str, Any]:
             "may": user.pk not in (proposed.made_by_id, found.logged_by_id),
         }
     manage = may("data_requests.manage", found)
+    kinds: list[str] = [item["kind"] for item in determine]
+    if chosen not in kinds:
+        chosen = answer if answer in kinds else (kinds[0] if kinds else "")
     return {
-        "determine": determine,
-        "open_questions": undecided(found.split),
+        "determine": [item for item in determine if item["kind"] == chosen],
+        "other_kinds": [item for item in determine if item["kind"] != chosen],
         "categories": [(name, value_words(CATEGORIES, name, lang)) for name in found.split],
         "check": check,
         "pause": manage and found.state != State.CLOSED and found.paused_at is None,

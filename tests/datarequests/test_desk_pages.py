@@ -344,11 +344,14 @@ def test_a_release_without_its_file_is_refused(make_user: Callable[..., User]) -
 def test_going_against_the_engine_is_the_city_attorneys(make_user: Callable[..., User]) -> None:
     request = _logged(make_user("records_clerk"))
     clerk = make_user("records_clerk")  # not the logger, who may release nothing anyway
-    page = _client(clerk).get(f"/data-requests/{request.reference}").content.decode()
+    path = f"/data-requests/{request.reference}"
+    page = _client(clerk).get(path).content.decode()
+    assert EN["dr_against"] not in page  # the refusal the law points to is shown first
+    page = _client(clerk).get(f"{path}?decide=release").content.decode()
     assert EN["dr_against"] in page and EN["dr_against_not_yours"] in page
     attorney = make_user("city_attorney")
-    page = _client(attorney).get(f"/data-requests/{request.reference}").content.decode()
-    assert EN["dr_reason_needed"] in page
+    page = _client(attorney).get(f"{path}?decide=release").content.decode()
+    assert EN["dr_reason_needed"] in page and 'name="released_file"' in page
 
 
 def test_pause_resume_and_people(make_user: Callable[..., User]) -> None:
@@ -367,3 +370,12 @@ def test_pause_resume_and_people(make_user: Callable[..., User]) -> None:
     assert client.post(f"{path}/people", {"owner": other.pk, "backup": clerk.pk}).status_code == 303
     request.refresh_from_db()
     assert (request.owner, request.backup) == (other, clerk)
+
+
+def test_the_clock_names_the_holiday_it_skipped(make_user: Callable[..., User]) -> None:
+    """Three business days from the Tuesday before Thanksgiving skip the holiday."""
+    clerk = make_user("records_clerk")
+    request = _logged(clerk, received_at="2026-11-24T10:00:00-07:00", deadline=None)
+    text = _client(clerk).get(f"/data-requests/{request.reference}").content.decode()
+    assert "2026-11-26 (Thanksgiving" in text
+    assert request.deadline.isoformat() in text
