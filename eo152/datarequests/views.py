@@ -300,8 +300,10 @@ def render_request(
         "answer": _answer(found, lang),
         "split": _split(found, lang),
         "changes": [
-            texts[f"dr_change_{item['outcome']}"].format(
-                process=value_words(PROCESS_KINDS, item["kind"], lang)
+            _capital(
+                texts[f"dr_change_{item['outcome']}"].format(
+                    process=value_words(PROCESS_KINDS, item["kind"], lang)
+                )
             )
             for item in found.changes_with
         ],
@@ -331,6 +333,11 @@ def render_request(
         user.actor,
     )
     return render(request, "datarequests/request.html", context, status=status)
+
+
+def _capital(words: str) -> str:
+    """Words that open a line: "a court order..." as "A court order..."."""
+    return words[:1].upper() + words[1:]
 
 
 def _questions(lang: str) -> dict[str, str]:
@@ -398,7 +405,7 @@ def _split(found: DataRequest, lang: str) -> list[dict[str, Any]]:
     return [
         {
             "name": name,
-            "words": value_words(CATEGORIES, name, lang),
+            "words": _capital(value_words(CATEGORIES, name, lang)),
             "outcome": texts[f"dr_split_{item['outcome']}"],
             "kind": item["outcome"],
             "cites": item["cites"],

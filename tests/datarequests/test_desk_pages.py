@@ -162,7 +162,7 @@ def test_a_clerk_logs_a_subpoena_with_its_paper(make_user: Callable[..., User]) 
     text = page.content.decode()
     assert EN["dr_headline_refuse_prohibited"].format(law="Colorado law") in text
     assert "C.R.S. 24-74-102" in text
-    assert EN["dr_change_permitted"].format(process="a subpoena issued by a court") in text
+    assert EN["dr_change_permitted"].format(process="A subpoena issued by a court") in text
     assert EN["dr_file_process"] in text
     from eo152.datarequests.models import DataRequest
 
@@ -379,3 +379,34 @@ def test_the_clock_names_the_holiday_it_skipped(make_user: Callable[..., User]) 
     text = _client(clerk).get(f"/data-requests/{request.reference}").content.decode()
     assert "2026-11-26 (Thanksgiving" in text
     assert request.deadline.isoformat() in text
+
+
+def test_a_mixed_request_splits_and_is_released_in_part(
+    make_user: Callable[..., User],
+) -> None:
+    """8 U.S.C. §1373 lets status information go; the address stays barred by C.R.S.
+    24-74-102. The page splits them, and a release in part takes two people."""
+    from eo152.datarequests.models import State
+
+    request = _logged(make_user("records_clerk"), data_categories=["address", "immigration_status"])
+    maker = make_user("records_clerk")
+    path = f"/data-requests/{request.reference}"
+    text = _client(maker).get(path).content.decode()
+    assert EN["dr_headline_partial"] in text
+    assert f"Immigration status: {EN['dr_split_permitted']}" in text
+    assert f"Address: {EN['dr_split_prohibited']}" in text
+    assert "8 U.S.C. §1373(a)" in text
+    made = _client(maker).post(
+        f"{path}/determine",
+        {
+            "kind": "partial",
+            "bases": ["no-court-process", "status-information"],
+            "released_categories": ["immigration_status"],
+            "released_file": SimpleUploadedFile("status.pdf", PDF_BYTES, "application/pdf"),
+        },
+    )
+    assert made.status_code == 303, made.content.decode()[:3000]
+    confirmed = _client(make_user("supervisor")).post(f"{path}/check")
+    assert confirmed.status_code == 303
+    request.refresh_from_db()
+    assert (request.state, request.answer) == (State.CLOSED, "partial")
