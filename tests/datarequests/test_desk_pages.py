@@ -410,3 +410,48 @@ def test_a_mixed_request_splits_and_is_released_in_part(
     assert confirmed.status_code == 303
     request.refresh_from_db()
     assert (request.state, request.answer) == (State.CLOSED, "partial")
+
+
+def test_a_release_sent_back_opens_the_request_again(make_user: Callable[..., User]) -> None:
+    from eo152.datarequests.models import State
+
+    request, _ = _release_request(make_user)
+    path = f"/data-requests/{request.reference}"
+    _client(make_user("records_clerk")).post(
+        f"{path}/determine",
+        {
+            "kind": "release",
+            "bases": ["court-process"],
+            "released_file": SimpleUploadedFile("out.pdf", PDF_BYTES, "application/pdf"),
+        },
+    )
+    supervisor = _client(make_user("supervisor"))
+    empty = supervisor.post(f"{path}/send-back", {"reason": ""})
+    assert empty.status_code == 422 and EN["dr_refused_reason"] in empty.content.decode()
+    back = supervisor.post(f"{path}/send-back", {"reason": "Wrong file attached"})
+    assert back.status_code == 303
+    request.refresh_from_db()
+    assert request.state == State.OPEN
+    assert "Wrong file attached" in supervisor.get(path).content.decode()
+
+
+def test_an_extension_before_the_deadline_is_refused_on_the_page(
+    make_user: Callable[..., User],
+) -> None:
+    clerk = make_user("records_clerk")
+    request = _logged(clerk)
+    path = f"/data-requests/{request.reference}"
+    early = _client(clerk).post(
+        f"{path}/determine",
+        {"kind": "extend", "bases": ["more-time"], "new_deadline": "2026-11-21"},
+    )
+    assert early.status_code == 422
+    assert EN["dr_refused_new_deadline"] in early.content.decode()
+    assert 'id="determine-extend-form"' in early.content.decode()
+    later = _client(clerk).post(
+        f"{path}/determine",
+        {"kind": "extend", "bases": ["more-time"], "new_deadline": "2026-12-18"},
+    )
+    assert later.status_code == 303
+    request.refresh_from_db()
+    assert request.deadline.isoformat() == "2026-12-18"
