@@ -168,21 +168,20 @@ def determine(
         request = _open(user, reference)
         try:
             deadline = day_of(new_deadline, "new_deadline")
-            released_sha256 = None
-            if release_file is not None:
-                if not release_file.is_file():
-                    fail(f"--release-file: no file {escape(str(release_file))}")
-                upload = services.Upload(release_file, None, release_file.name)
-                released_sha256 = services.add_file(user, request, "released", upload).sha256
             choice = services.Choice(
                 kind=determination,
                 bases=tuple(basis or ()),
                 reason=reason,
                 released_categories=tuple(released_category or ()),
-                released_sha256=released_sha256,
                 new_deadline=deadline,
             )
-            services.determine(user, request, choice)
+            if release_file is None:
+                services.determine(user, request, choice)
+            elif not release_file.is_file():
+                fail(f"--release-file: no file {escape(str(release_file))}")
+            else:
+                upload = services.Upload(release_file, None, release_file.name)
+                services.determine_with_file(user, request, choice, upload)
         except PermissionDenied:
             _not_allowed(user, f"make this determination ({escape(determination)})")
         except IntakeRefused as error:
@@ -303,5 +302,5 @@ def bases(as_json: JsonOption = False) -> None:
     # A code is typed back on `data-requests determine --basis`: shown whole, never cut.
     grid.columns[0].min_width = max(len(basis.code) for basis in listed)
     for basis in listed:
-        grid.add_row(basis.code, basis.determination, basis.title)
+        grid.add_row(basis.code, basis.determination, basis.title_in("en"))
     console.print(grid)

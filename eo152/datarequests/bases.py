@@ -16,10 +16,13 @@ from .models import Kind
 class Basis:
     code: str
     determination: str
-    title: str
+    title: dict[str, str]  # {"en", "es"}: the desk's pages
     cites: tuple[str, ...]
     rules: tuple[str, ...]
     letter: str
+
+    def title_in(self, lang: str) -> str:
+        return self.title.get(lang) or self.title["en"]
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -41,7 +44,7 @@ def catalogue() -> dict[str, Basis]:
         basis = Basis(
             code=item["code"],
             determination=item["determination"],
-            title=item["title"],
+            title=dict(item["title"]),
             cites=tuple(item["cites"]),
             rules=tuple(item["rules"]),
             letter=" ".join(item["letter"].split()),

@@ -123,7 +123,7 @@ class DetermineForm(forms.Form):
         self.kind = kind
         self.fields["bases"] = forms.MultipleChoiceField(
             required=False,
-            choices=[(basis.code, basis.title) for basis in for_kind(kind)],
+            choices=[(basis.code, basis.title_in(lang)) for basis in for_kind(kind)],
             error_messages=_errors(lang, "dr_error_bases"),
         )
         self.fields["reason"] = forms.CharField(required=False, max_length=4000)

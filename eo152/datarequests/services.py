@@ -10,10 +10,11 @@ with both approvers.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 import tempfile
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -31,7 +32,7 @@ from ..contract.errors import FieldError
 from ..incidents.codes import ALPHABET
 from ..incidents.evidence import EvidenceRefused, detected_type
 from ..incidents.services import IntakeRefused
-from ..ledger import DataRequestStep, Receipt, now
+from ..ledger import CustodyEvent, DataRequestStep, Receipt, now
 from ..services.records import fingerprint, log_read, site_ledger
 from . import clock
 from .bases import catalogue, for_kind
@@ -491,22 +492,46 @@ def _checked_choice(
     return released, going_against
 
 
-def determine(user: User, request: DataRequest, choice: Choice) -> Determination:
-    """Make a determination. A refusal, a review or an extension takes effect at once; a
-    release or a release in part waits for a second person (:func:`check`)."""
+def _allowed(user: User, request: DataRequest, choice: Choice) -> tuple[list[str], list[str]]:
+    """Everything :func:`determine` checks before it writes: the permissions, the state, the
+    choice itself, and for a release the rule of four eyes. The released categories and
+    those going against the engine."""
     require(user, "data_requests.determine", request)
     if request.state in (State.CLOSED, State.AWAITING_CHECK):
         raise IntakeRefused(
             "state", f"not possible while the request is {request.get_state_display().lower()}"
         )
     released, going_against = _checked_choice(user, request, choice)
-    released_file = None
     if choice.kind in RELEASES:
         require(user, "data_requests.make_release", request)
         if request.logged_by_id == user.pk:
             raise IntakeRefused(
                 "made_by", "the person who logged a request cannot release its data"
             )
+    return released, going_against
+
+
+def determine_with_file(
+    user: User, request: DataRequest, choice: Choice, upload: Upload
+) -> Determination:
+    """A release with the file it releases, given together (the page's form, the CLI):
+    the choice is checked first, so a refused release stores no file."""
+    digest = hashlib.sha256()
+    with upload.path.open("rb") as source:
+        while chunk := source.read(1 << 20):
+            digest.update(chunk)
+    choice = replace(choice, released_sha256=digest.hexdigest())
+    _allowed(user, request, choice)
+    add_file(user, request, FileRole.RELEASED, upload)
+    return determine(user, request, choice)
+
+
+def determine(user: User, request: DataRequest, choice: Choice) -> Determination:
+    """Make a determination. A refusal, a review or an extension takes effect at once; a
+    release or a release in part waits for a second person (:func:`check`)."""
+    released, going_against = _allowed(user, request, choice)
+    released_file = None
+    if choice.kind in RELEASES:
         released_file = request.files.filter(
             role=FileRole.RELEASED, sha256=choice.released_sha256
         ).first()
@@ -793,6 +818,19 @@ def shown(user: User, request: DataRequest) -> dict[str, Any]:
     }
     log_read(RECORD_TYPE, request.reference, record, "record", user.actor)
     return record
+
+
+def open_file(user: User, request: DataRequest, sha256: str) -> tuple[RequestFile, BinaryIO]:
+    """A file of the request and its bytes, the download logged as custody first. The desk
+    only: a process document names whom the request concerns. RequestFile.DoesNotExist for a
+    file that is not this request's."""
+    require(user, "data_requests.view_concerning", request)
+    item = request.files.filter(sha256=sha256).first()
+    if item is None:
+        raise RequestFile.DoesNotExist(sha256)
+    ledger = site_ledger()
+    ledger.log_custody(CustodyEvent("downloaded", sha256, user.actor, now(), request.reference))
+    return item, ledger.store.open(sha256)
 
 
 def in_force(request: DataRequest) -> Determination | None:

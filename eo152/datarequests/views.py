@@ -28,15 +28,14 @@ from ..contract.vocabulary import value_words
 from ..incidents.services import IntakeRefused
 from ..incidents.staff_forms import Error, Problems, upload_path
 from ..incidents.staff_views import _breakable, _user, signed_in
-from ..ledger import CustodyEvent, now
 from ..services.decisions import engine_for
-from ..services.records import log_read, site_ledger
+from ..services.records import log_read
 from ..web.language import language_of, url_with
 from ..web.texts import TEXTS
 from . import bases, clock, services
 from .findings import engine_answer
 from .forms import AGENCIES, CATEGORIES, PROCESS_KINDS, PURPOSES, LogForm, worded
-from .models import ANSWERS, RELEASES, Channel, DataRequest, Kind, State
+from .models import ANSWERS, RELEASES, Channel, DataRequest, Kind, RequestFile, State
 
 #: The roles who work the desk (owner and backup are picked among them).
 DESK = (Role.RECORDS_CLERK, Role.SUPERVISOR, Role.CITY_ATTORNEY)
@@ -465,7 +464,7 @@ def _clock(found: DataRequest, lang: str) -> dict[str, Any]:
 
 def _history(found: DataRequest, lang: str) -> list[dict[str, Any]]:
     texts = TEXTS[lang]
-    titles = {code: basis.title for code, basis in bases.catalogue().items()}
+    titles = {code: basis.title_in(lang) for code, basis in bases.catalogue().items()}
     return [
         {
             "kind": texts[f"dr_kind_{item.kind}"],
@@ -535,7 +534,7 @@ def _steps(user: User, found: DataRequest, lang: str, chosen: str) -> dict[str, 
                     "allowed": going_against or not against,
                     "logger": kind in RELEASES and found.logged_by_id == user.pk,
                     "bases": [
-                        (basis.code, basis.title, basis.code in suggested)
+                        (basis.code, basis.title_in(lang), basis.code in suggested)
                         for basis in bases.for_kind(kind)
                     ],
                 }
@@ -585,12 +584,9 @@ def request_file(request: HttpRequest, reference: str, sha256: str) -> FileRespo
     before a byte is sent. Only the desk: the process names whom the request concerns."""
     user = _user(request)
     found = opened(user, reference)
-    item = found.files.filter(sha256=sha256).first()
-    if item is None:
-        raise Http404(reference)
     try:
-        stream = open_file(user, found, item.sha256)
-    except PermissionDenied:
+        item, stream = services.open_file(user, found, sha256)
+    except (PermissionDenied, RequestFile.DoesNotExist):
         raise Http404(reference) from None
     extension = item.media_type.split("/")[-1].split("+")[0]
     response = FileResponse(
@@ -602,12 +598,3 @@ def request_file(request: HttpRequest, reference: str, sha256: str) -> FileRespo
     # The file is what the requester sent, not a page of this site: nothing in it may run.
     response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     return response
-
-
-def open_file(user: User, found: DataRequest, sha256: str) -> Any:
-    """The stored file, its download logged as custody first (services.py has no reader of
-    a request's files; this is the incidents' ``open_file`` for the desk)."""
-    require(user, "data_requests.view_concerning", found)
-    ledger = site_ledger()
-    ledger.log_custody(CustodyEvent("downloaded", sha256, user.actor, now(), found.reference))
-    return ledger.store.open(sha256)

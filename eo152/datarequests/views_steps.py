@@ -22,7 +22,7 @@ from ..web.language import language_of
 from ..web.texts import TEXTS
 from . import services
 from .forms import DetermineForm
-from .models import RELEASES, DataRequest, FileRole, Kind
+from .models import RELEASES, DataRequest, Kind
 from .views import Refusal, opened, render_request, request_url
 
 #: The service's refusals (by the field it names) in the page's words.
@@ -93,25 +93,19 @@ def determine(request: HttpRequest, reference: str) -> HttpResponse:
             field, messages = next(iter(form.errors.items()))
             raise IntakeRefused(field, str(messages[0]))
         data = form.cleaned_data
-        released_sha256 = None
         upload = data["released_file"]
-        if kind in RELEASES and upload:
-            added = services.add_file(
-                user,
-                found,
-                FileRole.RELEASED,
-                services.Upload(upload_path(upload), upload.content_type, upload.name or ""),
-            )
-            released_sha256 = added.sha256
         choice = services.Choice(
             kind=kind,
             bases=tuple(data["bases"]),
             reason=data["reason"],
             released_categories=tuple(data["released_categories"]),
-            released_sha256=released_sha256,
             new_deadline=data["new_deadline"],
         )
-        services.determine(user, found, choice)
+        if kind in RELEASES and upload:
+            given = services.Upload(upload_path(upload), upload.content_type, upload.name or "")
+            services.determine_with_file(user, found, choice, given)
+        else:
+            services.determine(user, found, choice)
 
     return _run(request, reference, f"determine-{kind}", step)
 

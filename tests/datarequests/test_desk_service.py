@@ -443,3 +443,32 @@ def test_the_monitor_reads_but_never_whom_a_request_concerns(
     for role in ("officer", "investigator", "prosecutor", "intake", "administrator"):
         with pytest.raises(type(request).DoesNotExist):
             services.open_request(make_user(role), request.reference)
+
+
+def test_a_refused_release_given_with_its_file_stores_no_file(
+    make_user: Callable[..., Any], tmp_path: Path
+) -> None:
+    """The page's form and the CLI give the file with the release: the logger's release is
+    refused before the file is kept, so nothing stored changes."""
+    from eo152.datarequests import services
+    from eo152.incidents.services import IntakeRefused
+
+    logger, clerk, supervisor = (
+        make_user("records_clerk"),
+        make_user("records_clerk"),
+        make_user("supervisor"),
+    )
+    request = _log(logger, authority={"kind": "court_issued_subpoena"})
+    path = tmp_path / "answer.pdf"
+    path.write_bytes(b"%PDF-1.4\n% the records released\n%%EOF\n")
+    choice = services.Choice("release", ("court-process",))
+    before = _size()
+    with pytest.raises(IntakeRefused) as refused:
+        services.determine_with_file(logger, request, choice, services.Upload(path))
+    assert refused.value.field == "made_by"
+    assert not request.files.exists() and _size() == before
+    made = services.determine_with_file(clerk, request, choice, services.Upload(path))
+    assert made.released_file is not None and made.status == "proposed"
+    item, stream = services.open_file(supervisor, request, made.released_file.sha256)
+    assert stream.read() == path.read_bytes() and item.role == "released"
+    assert _entries(_size() - 1)[0]["kind"] == "custody.downloaded"
