@@ -7,7 +7,7 @@ Loading again adds only what is missing: a request is found again by its externa
 from __future__ import annotations
 
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,8 @@ class DemoRequest:
     then: str = ""
     bases: tuple[str, ...] = ()
     released: tuple[str, ...] = ()
-    extra: dict[str, Any] = field(default_factory=dict)
+    #: A written reason: the City Attorney's, where the people go against the engine.
+    reason: str = ""
 
 
 REQUESTS = (
@@ -121,6 +122,27 @@ REQUESTS = (
         logged_by="supervisor",
         then="propose",
         bases=("court-process",),
+    ),
+    DemoRequest(
+        "DR-8",
+        {
+            "agencies": ["ICE_ERO"],
+            "component": "ERO Denver Field Office",
+            "purpose": "civil_immigration",
+            "channel": "email",
+            "data_categories": ["release_date"],
+            "authority": {"kind": "administrative_subpoena", "form": "I-138"},
+            "process": {"issuer": "ICE ERO Denver Field Office"},
+            "concerning": "Release date of one person named in the subpoena",
+        },
+        days_ago=15,
+        logged_by="records_clerk",
+        then="release",
+        bases=("court-process",),
+        reason=(
+            "A federal court ordered the City to comply with this subpoena. The order is"
+            " attached to the request; the City Attorney releases only what it covers."
+        ),
     ),
     DemoRequest(
         "DR-6",
@@ -209,16 +231,17 @@ def _log(spec: DemoRequest, external_id: str, users: dict[str, User]) -> DataReq
             )
             kind = "partial" if spec.then == "partial" else "release"
             services.determine(
-                clerk,
+                attorney if spec.reason else clerk,
                 request,
                 services.Choice(
                     kind,
                     spec.bases,
                     released_categories=spec.released,
                     released_sha256=answer.sha256,
+                    reason=spec.reason,
                 ),
             )
             if spec.then != "propose":
-                services.check(attorney, request)
+                services.check(supervisor if spec.reason else attorney, request)
     request.refresh_from_db()
     return request

@@ -107,7 +107,7 @@ def test_the_demo_takes_the_shooting_to_a_referral_sent_to_the_da(demo_folder: P
 
 def test_the_demo_has_a_federal_data_request_in_every_state(demo_folder: Path) -> None:
     from eo152.datarequests.demo import REQUESTS
-    from eo152.datarequests.models import DataRequest, State
+    from eo152.datarequests.models import DataRequest, Determination, State
     from eo152.datarequests.services import standing_of
 
     result = load("--json")
@@ -124,8 +124,11 @@ def test_the_demo_has_a_federal_data_request_in_every_state(demo_folder: Path) -
         "overdue",
         "paused",
     }
-    released = DataRequest.objects.get(answer="release").determinations.get()
-    assert released.checked_by is not None and released.checked_by != released.made_by
+    for request in DataRequest.objects.filter(answer="release"):
+        released = request.determinations.get()
+        assert released.checked_by is not None and released.checked_by != released.made_by
+    (against,) = Determination.objects.filter(against_engine=True)
+    assert against.made_by.role == "city_attorney" and against.reason
     assert load().exit_code == 0 and DataRequest.objects.count() == len(REQUESTS)
 
 
