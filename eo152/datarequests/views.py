@@ -323,6 +323,7 @@ def render_request(
         else [],
         "letter": services.in_force(found) is not None
         and user.has_perm("data_requests.letter", found),
+        "answered": _answered(found, lang),
     }
     log_read(
         services.RECORD_TYPE,
@@ -332,6 +333,18 @@ def render_request(
         user.actor,
     )
     return render(request, "datarequests/request.html", context, status=status)
+
+
+def _answered(found: DataRequest, lang: str) -> str | None:
+    """What the people decided, for an answered request: it leads the page, before the
+    engine's answer it rests on."""
+    settled = services.in_force(found) if found.state == State.CLOSED else None
+    if settled is None:
+        return None
+    when = timezone.localtime(settled.checked_at or settled.made_at).date().isoformat()
+    return TEXTS[lang]["dr_answered"].format(
+        answer=TEXTS[lang][f"dr_kind_{settled.kind}"], day=when
+    )
 
 
 def _capital(words: str) -> str:

@@ -455,3 +455,18 @@ def test_an_extension_before_the_deadline_is_refused_on_the_page(
     assert later.status_code == 303
     request.refresh_from_db()
     assert request.deadline.isoformat() == "2026-12-18"
+
+
+def test_an_answered_request_leads_with_the_citys_answer(make_user: Any) -> None:
+    from django.test import Client
+
+    from eo152.datarequests import services
+
+    clerk = make_user("records_clerk")
+    request = services.log_request(clerk, services.read_body(SUBPOENA))
+    services.determine(clerk, request, services.Choice("refuse", ("no-court-process",)))
+    client = Client()
+    client.force_login(clerk)
+    page = client.get(f"/data-requests/{request.reference}").content.decode()
+    lead = page.index("The City&#x27;s answer: Refuse.")
+    assert lead < page.index("<h1")
