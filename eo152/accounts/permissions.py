@@ -115,6 +115,9 @@ PERMISSIONS: dict[str, Any] = {
     "data_requests.letter": desk,
     # The account for the City Attorney and Council (through the Monitor's office).
     "data_requests.account": _role_in(Role.CITY_ATTORNEY, Role.MONITOR, Role.SUPERVISOR),
+    # Tabletop exercises (eo152/exercises): trainers open and run them and write their
+    # reports; players join with a code and need no account.
+    "exercises.facilitate": _role_in(Role.SUPERVISOR, Role.CITY_ATTORNEY, Role.ADMINISTRATOR),
     # Accounts and tokens: the administrator, who reads no incident.
     "accounts.manage": _role_in(Role.ADMINISTRATOR),
 }

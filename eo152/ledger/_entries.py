@@ -272,6 +272,53 @@ class DataRequestStep:
         return canonical(_without_none(fields))
 
 
+@dataclass(frozen=True)
+class ExerciseRecorded:
+    """A tabletop exercise was held: its scenario, the day, the roles that took part, the
+    points each role earned of those possible, and the SHA-256 of its after-action report
+    and improvement plan. Never a participant's name: the City can show the exercises
+    happened and what they found without naming anyone."""
+
+    exercise: str
+    scenario: str
+    day: str
+    roles: tuple[str, ...]
+    scores: dict[str, tuple[int, int]]  # role: (points, possible)
+    plan_sha256: str
+    actor: str
+    at: str
+
+    def to_entry(self) -> str:
+        _require_codes("exercise", self.exercise)
+        _require_codes("scenario", self.scenario)
+        _require_codes("day", self.day)
+        _require_codes("roles", list(self.roles))
+        _require_digest(self.plan_sha256, "plan_sha256")
+        check_text("actor", self.actor)
+        scores = {}
+        for role, (points, possible) in self.scores.items():
+            _require_codes("scores", role)
+            if not (
+                isinstance(points, int) and isinstance(possible, int) and 0 <= points <= possible
+            ):
+                raise RefusedEntry(
+                    f"scores.{role}: points are whole numbers, at most those possible"
+                )
+            scores[role] = [points, possible]
+        fields = {
+            "kind": "exercise.recorded",
+            "exercise": self.exercise,
+            "scenario": self.scenario,
+            "day": self.day,
+            "roles": sorted(self.roles),
+            "scores": scores,
+            "plan_sha256": self.plan_sha256,
+            "actor": self.actor,
+            "at": self.at,
+        }
+        return canonical(fields)
+
+
 def registered_file(entry: str) -> tuple[str, int] | None:
     """The digest and size of the file an ``evidence.registered`` entry says was stored."""
     try:

@@ -218,7 +218,10 @@ class Ledger:
         )
         return evidence, receipt
 
-    def record(self, event: CustodyEvent | RecordChanged | RecordRead | DataRequestStep) -> Receipt:
+    def record(
+        self,
+        event: CustodyEvent | RecordChanged | RecordRead | DataRequestStep | ExerciseRecorded,
+    ) -> Receipt:
         entry = event.to_entry()
         # An entry stamped with a day only is checked against the clock's full time.
         self._check_clock(event.at if "T" in event.at else now())

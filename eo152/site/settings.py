@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "eo152.incidents",
     "eo152.referrals",
     "eo152.datarequests",
+    "eo152.exercises",
     "eo152.web",
     "eo152.api",
 ]

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("eo152.referrals.urls")),
     path("", include("eo152.datarequests.urls")),
     path("", include("eo152.datarequests.urls_reports")),
+    path("", include("eo152.exercises.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("eo152.incidents.api_urls")),
     path("api/v1/", include("eo152.referrals.api_urls")),

@@ -22,6 +22,8 @@ TEXT_FILES = (
     _PACKAGE / "referrals" / "texts_packet.yaml",
     _PACKAGE / "datarequests" / "texts_desk.yaml",
     _PACKAGE / "datarequests" / "texts_reports.yaml",
+    _PACKAGE / "exercises" / "texts_run.yaml",
+    _PACKAGE / "exercises" / "texts_report.yaml",
 )
 
 
