@@ -20,6 +20,7 @@ from ._entries import (
     CustodyEvent,
     DataRequestStep,
     EvidenceRegistered,
+    ExerciseRecorded,
     LedgerExported,
     RecordChanged,
     RecordRead,
