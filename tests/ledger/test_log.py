@@ -231,3 +231,29 @@ def test_a_data_request_step_holds_codes_only() -> None:
         DataRequestStep(
             "DR-ABCD-EFGH", "released", "account:3", "2026-12-01", digest, {}, sha256="no"
         ).to_entry()
+
+
+def test_an_exercise_record_holds_roles_and_scores_never_names() -> None:
+    from eo152.ledger import ExerciseRecorded, RefusedEntry
+
+    record = ExerciseRecorded(
+        "K7Q2XM",
+        "staging-rec-center",
+        "2026-12-02",
+        ("patrol", "sergeant"),
+        {"patrol": (7, 9), "sergeant": (5, 9)},
+        "cd" * 32,
+        "account:4",
+        "2026-12-02T18:00:00Z",
+    )
+    entry = json.loads(record.to_entry())
+    assert entry["kind"] == "exercise.recorded"
+    assert entry["scores"] == {"patrol": [7, 9], "sergeant": [5, 9]}
+    for bad in (
+        {"roles": ("Officer Ana Ruiz",)},
+        {"scores": {"patrol": (10, 9)}},
+        {"plan_sha256": "not a hash"},
+    ):
+        fields = {**record.__dict__, **bad}
+        with pytest.raises(RefusedEntry):
+            ExerciseRecorded(**fields).to_entry()
