@@ -19,6 +19,7 @@ from . import (
     datarequests,
     demo,
     evidence,
+    exercise,
     incidents,
     ledger,
     packet,
@@ -53,6 +54,7 @@ app.add_typer(incidents.app, name="incidents")
 app.add_typer(referrals.app, name="referrals")
 app.add_typer(datarequests.app, name="data-requests")
 app.add_typer(demo.app, name="demo")
+app.add_typer(exercise.app, name="exercise")
 
 
 @app.callback()
