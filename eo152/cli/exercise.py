@@ -86,7 +86,7 @@ def list_(as_json: JsonOption = False) -> None:
         scenarios = library()
     except ScenarioError as error:
         fail("a shipped scenario is broken:\n" + _lines(error.source, error.problems), 1)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {
             "id": scenario.id,
             "title": scenario.title,
@@ -132,7 +132,7 @@ def check(
     for path in paths:
         if not path.is_file():
             fail(f"no scenario file {escape(str(path))}")
-    results = []
+    results: list[dict[str, Any]] = []
     for path in paths:
         try:
             scenario = load(path)
