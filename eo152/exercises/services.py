@@ -471,8 +471,20 @@ def document_of(exercise: Exercise, lang: str) -> dict[str, Any]:
     from . import report
 
     return report.after_action(
-        scenario_of(exercise), results(exercise), notes_of(exercise), actions_of(exercise), lang
+        scenario_of(exercise),
+        results(exercise),
+        notes_of(exercise),
+        actions_of(exercise),
+        lang,
+        day=day_of(exercise),
+        exercise=exercise.code,
+        readings=exercise.readings,
     )
+
+
+def day_of(exercise: Exercise) -> date:
+    """The exercise's day: the day it was opened, in the site's time zone."""
+    return timezone.localdate(exercise.opened_at)
 
 
 def ledger_name(exercise: Exercise) -> str:
@@ -492,7 +504,7 @@ def finish(user: User, exercise: Exercise) -> Exercise:
     event = ExerciseRecorded(
         exercise=ledger_name(exercise),
         scenario=exercise.scenario,
-        day=timezone.localdate().isoformat(),
+        day=day_of(exercise).isoformat(),
         roles=tuple(sorted({player.role for player in exercise.players.all()})),
         scores=scores,
         plan_sha256=plan,
