@@ -188,6 +188,31 @@ OPEN_TO_ALL = {
     "api/v1/docs",
 }
 
+# -- tabletop exercises (eo152/exercises): the running pages ---------------------------------
+#: Players join and answer with a code and no account: open to all (their own cookie names
+#: the player; test_exercise_pages below checks that no principal's account matters).
+EXERCISE_CODE = "(?P<code>[0-9A-Za-z]{6})"
+EXERCISE_PLAYERS = {"play", f"^play/{EXERCISE_CODE}$", f"^play/{EXERCISE_CODE}/status\\.json$"}
+OPEN_TO_ALL |= EXERCISE_PLAYERS
+#: The facilitator's pages and steps (GET or POST), for trainers only: ``exercises.facilitate``.
+EXERCISE_FACILITATORS = frozenset({"supervisor", "city_attorney", "administrator"})
+EXERCISE_PAGES = {
+    "exercises": "GET",
+    f"^exercises/{EXERCISE_CODE}$": "GET",
+    f"^exercises/{EXERCISE_CODE}/status\\.json$": "GET",
+    f"^exercises/{EXERCISE_CODE}/hot-wash$": "GET",
+    f"^exercises/{EXERCISE_CODE}/report\\.pdf$": "GET",
+    f"^exercises/{EXERCISE_CODE}/report\\.csv$": "GET",
+    f"^exercises/{EXERCISE_CODE}/release$": "POST",
+    f"^exercises/{EXERCISE_CODE}/pause$": "POST",
+    f"^exercises/{EXERCISE_CODE}/resume$": "POST",
+    f"^exercises/{EXERCISE_CODE}/skip$": "POST",
+    f"^exercises/{EXERCISE_CODE}/notes$": "POST",
+    f"^exercises/{EXERCISE_CODE}/actions$": "POST",
+    f"^exercises/{EXERCISE_CODE}/finish$": "POST",
+}
+# -- end of tabletop exercises ----------------------------------------------------------------
+
 
 def _patterns(resolver: URLResolver | None = None, prefix: str = "") -> Iterator[str]:
     for entry in (resolver or get_resolver()).url_patterns:
@@ -205,6 +230,7 @@ def test_every_address_is_in_the_matrix_or_open_to_all() -> None:
 
     cases = (*CASES, *desk.CASES)
     covered = {case.pattern for case in cases} | OPEN_TO_ALL | desk.OPEN_TO_ALL
+    covered |= set(EXERCISE_PAGES)  # tabletop exercises: test_exercise_pages
     assert set(_patterns()) - covered == set()
     assert {case.pattern for case in cases if case.pattern} - set(_patterns()) == set()
 
@@ -448,3 +474,36 @@ def test_the_matrix(world: World, case: Case, principal: str) -> None:
             assert (principal, case.name) == ("investigator", "open P"), (principal, case.name)
     if world.p_photo.sha256 in shown:  # the photo as sent: its digest shown to its viewer only
         assert principal == "investigator", (principal, case.name)
+
+
+# -- tabletop exercises (eo152/exercises): every principal on every running page ------------
+
+
+@pytest.mark.parametrize("principal", PRINCIPALS)
+def test_exercise_pages(db: None, ledger_ready: Path, principal: str) -> None:
+    """Each facilitator's page and step for trainers only (a step refused for its state is
+    a 422 the trainer may send); the players' pages the same for everyone."""
+    from eo152.exercises import services as exercises
+
+    trainer = User.objects.create_user("trainer", password=None, role="supervisor")
+    code = exercises.open_exercise(trainer, "staging-rec-center").code
+    client = Client()
+    if principal != "anonymous":
+        client.force_login(
+            User.objects.create_user(
+                principal,
+                password=None,
+                role=ROLE.get(principal, principal),
+                office=OFFICE.get(principal, ""),
+            )
+        )
+    for pattern, method in EXERCISE_PAGES.items():
+        address = "/" + pattern.strip("^$").replace(EXERCISE_CODE, code).replace("\\", "")
+        response = client.get(address) if method == "GET" else client.post(address)
+        assert response.status_code < 500, (principal, address)
+        denied = response.status_code in (401, 403, 404) or (
+            response.status_code == 302 and response["Location"].startswith("/sign-in")
+        )
+        assert (not denied) == (principal in EXERCISE_FACILITATORS), (principal, address)
+    assert client.get(f"/play?code={code}").status_code == 200
+    assert client.get(f"/play/{code}").status_code == 303  # not a player: to the join form
