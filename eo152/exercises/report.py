@@ -35,11 +35,11 @@ from datetime import date
 from typing import Any
 
 from django.template.loader import render_to_string
-from django.utils import dateformat, translation
 from weasyprint import HTML
 
 from ..contract.vocabulary import label
 from ..referrals.pdf import _tag_cells
+from ..referrals.pdf import day as day_words
 from ..rules import default_engine
 from ..services.records import fingerprint
 from ..web.texts import TEXTS
@@ -54,7 +54,6 @@ STRENGTH = 75
 EARNED = ("named", "spotted")
 TEMPLATE = "exercises/report_pdf.html"
 AUTHOR = "City and County of Denver"
-LONG_DATE = {"en": "F j, Y", "es": r"j \d\e F \d\e Y"}
 
 
 def rating(points: int, possible: int, errors: int) -> str | None:
@@ -279,10 +278,8 @@ def plan_sha256(document: Mapping[str, Any]) -> str:
 
 
 def _long_date(day: str, lang: str) -> str:
-    if not day:
-        return str(TEXTS[lang]["report_no_day"])
-    with translation.override(lang):
-        return dateformat.format(date.fromisoformat(day), LONG_DATE[lang])
+    """ "3 Dec 2026", as the referral packet gives a day."""
+    return day_words(day, lang) if day else str(TEXTS[lang]["report_no_day"])
 
 
 def _turns_on_words(items: Iterable[str], lang: str) -> list[str]:
