@@ -154,5 +154,6 @@ def test_an_answer_for_an_inject_not_sent_to_the_role_and_a_bad_pick_are_each_na
         "players[0].answers.vans-in-the-lot.picks.police/fly: not an action of a patrol's actors",
         "players[0].answers.vans-in-the-lot.open_questions: p99-nothing is not an open question "
         "of the policy",
-        "players[2].answers.no-paper: the inject does not go to a firefighter",
+        f"players[{len(example['players'])}].answers.no-paper: the inject does not go to a "
+        "firefighter",
     ]
