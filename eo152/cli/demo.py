@@ -41,14 +41,16 @@ def load(as_json: JsonOption = False) -> None:
                 "accounts": accounts,
                 "incidents": loaded.references,
                 "data_requests": loaded.data_requests,
+                "exercise": loaded.exercise,
             }
         )
         return
     console.print(
         "demo already loaded"
         if loaded.already
-        else f"loaded {len(loaded.references)} demo incidents and "
-        f"{len(loaded.data_requests)} federal data requests",
+        else f"loaded {len(loaded.references)} demo incidents, "
+        f"{len(loaded.data_requests)} federal data requests and a finished tabletop exercise "
+        f"(/exercises/{loaded.exercise}/hot-wash)",
         highlight=False,
     )
     grid = table("account", "role", "password (demo only)")

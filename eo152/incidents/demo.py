@@ -2,6 +2,8 @@
 user of ``make run`` sees a working system at once. One case, the shooting, is taken all the
 way: triaged, verified by two people, investigated, and referred to the Denver DA (signed
 off by the supervisor, sent by the investigator), whom the demo prosecutor works for.
+Beside them: federal data requests (``datarequests.demo``) and one finished tabletop
+exercise with its after-action report (``exercises.demo``).
 
 Every incident goes through :func:`services.file_incident` like a real one (decided with
 the places registry, logged in the ledger), with evidence through
@@ -33,6 +35,7 @@ from PIL import Image, ImageDraw
 from ..accounts.models import User
 from ..accounts.roles import ROLES, Office, Role
 from ..datarequests.demo import load as data_request_demo
+from ..exercises.demo import load as exercise_demo
 from ..referrals import services as referrals
 from ..referrals.models import Referral
 from ..referrals.models import State as ReferralState
@@ -73,6 +76,7 @@ class Loaded:
     accounts: list[DemoAccount]
     references: list[str]
     data_requests: list[str]
+    exercise: str  # the finished tabletop exercise's join code
 
 
 # -- the incidents ---------------------------------------------------------------------
@@ -374,9 +378,14 @@ def load(data_dir: Path) -> Loaded:
             created = _refer(incident, spec.referred_for, users) or created
         added = added or created
     requests, made = data_request_demo(users)
-    added = added or made
+    exercise, played = exercise_demo(users)
+    added = added or made or played
     return Loaded(
-        already=not added, accounts=accounts, references=references, data_requests=requests
+        already=not added,
+        accounts=accounts,
+        references=references,
+        data_requests=requests,
+        exercise=exercise,
     )
 
 

@@ -132,6 +132,24 @@ def test_the_demo_has_a_federal_data_request_in_every_state(demo_folder: Path) -
     assert load().exit_code == 0 and DataRequest.objects.count() == len(REQUESTS)
 
 
+def test_the_demo_has_a_finished_exercise_with_its_report(demo_folder: Path) -> None:
+    from eo152.exercises import report, services
+    from eo152.exercises.models import Exercise
+
+    result = load("--json")
+    assert result.exit_code == 0, result.output
+    code = json.loads(result.stdout)["exercise"]
+    (exercise,) = Exercise.objects.all()
+    assert (exercise.code, exercise.state) == (code, "finished")
+    document = services.document_of(exercise, "en")
+    assert document["actions"] and all(a["owner"] and a["due"] for a in document["actions"])
+    assert report.report_pdf(document).startswith(b"%PDF")
+    entry = json.loads(exercise.receipt["entry"])
+    assert entry["kind"] == "exercise.recorded"
+    assert entry["plan_sha256"] == report.plan_sha256(document)
+    assert load().exit_code == 0 and Exercise.objects.count() == 1
+
+
 def test_the_demo_never_loads_beside_an_account_of_the_folders_own(
     demo_folder: Path, make_user: Callable[[str], User]
 ) -> None:
