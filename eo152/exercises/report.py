@@ -316,6 +316,8 @@ def _duty_words(duty: Mapping[str, Any], lang: str) -> dict[str, Any]:
     return {
         "key": duty["duty"],
         "words": duty_words(duty["duty"], duty["outcome"], lang),
+        # Two actors can share an action's words (police and first responders give aid).
+        "actor": label(duty["duty"].split("/")[0], lang),
         "named": texts["report_named_count"].format(named=duty["named"], faced=duty["faced"]),
         "happened": happened,
         "law": [
@@ -364,7 +366,7 @@ def context(document: Mapping[str, Any]) -> dict[str, Any]:
         ),
         "injects": ", ".join(f"{i['at']} {i['id']}" for i in document["injects"]),
         "rating_key": [
-            f"{mark}, {texts[f'report_rating_name_{mark}']}: "
+            f"{mark}, {texts[f'report_rating_name_{mark}']}. "
             + texts[f"report_rating_{mark}"].format(**document["thresholds"])
             for mark in "PSMU"
         ],
