@@ -132,6 +132,7 @@ def test_the_page_counts_the_site_ledger_and_an_export_recounts_the_same(
     from eo152.config import Settings
     from eo152.ledger import verify_bundle
     from eo152.services.records import site_ledger
+    from eo152.web.texts import TEXTS
 
     mine = _desk(make_user, tmp_path)
     answer = Client().get("/data-requests/tally?lang=en")
@@ -139,7 +140,7 @@ def test_the_page_counts_the_site_ledger_and_an_export_recounts_the_same(
     shown, size = answer.context["counted"], answer.context["entries"]
     page = answer.content.decode()
     assert f'<span id="tally-requests">{shown["requests"]}</span>' in page
-    assert f"We counted the first {size} lines of our public log." in page
+    assert TEXTS["en"]["resident_tally_size"].format(size=size) in page
     assert "ICE Enforcement and Removal Operations" in page
     assert "Library card" not in page, "never whom a request concerns"
     for command in ("eo152 ledger export DIR", "eo152 data-requests tally --entries"):
