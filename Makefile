@@ -80,6 +80,7 @@ pytest-postgres:
 policy:
 	$(BIN)/eo152 policy check
 	$(BIN)/eo152 policy test
+	$(BIN)/eo152 exercise check
 
 scenarios:
 	$(PY) $(SHARED)/tools/check_scenarios.py $(SHARED)/scenarios/denver-eo-152.json --cmd "$(BIN)/eo152 decide --json -"
