@@ -294,8 +294,9 @@ def _role(role: str, lang: str) -> str:
 
 
 def duty_words(key: str, outcome: str, lang: str) -> str:
-    """ "obstruct lawful federal enforcement (must not)": the action, then what the law says."""
-    return f"{label(key, lang)} ({label(outcome, lang)})"
+    """ "obstruct lawful federal enforcement (must not)": the action, then what the law says
+    (a player's duty is required, prohibited or not settled: permitted ones are not scored)."""
+    return f"{label(key, lang)} ({TEXTS[lang][f'report_outcome_{outcome}']})"
 
 
 def _duty_words(duty: Mapping[str, Any], lang: str) -> dict[str, Any]:
@@ -458,7 +459,7 @@ def report_csv(document: Mapping[str, Any]) -> str:
 
 def hot_wash(scenario: Scenario, results: Mapping[str, Any], lang: str) -> dict[str, Any]:
     """The hot-wash page's context (``exercises/hotwash.html``): each role's score in one
-    sentence first, then the scores by inject and role, the duties most missed and what
+    sentence first, then each inject's scores by role, the duties most missed and what
     players said."""
     texts = TEXTS[lang]
     cells = _by_inject_and_role(results)
@@ -492,7 +493,15 @@ def hot_wash(scenario: Scenario, results: Mapping[str, Any], lang: str) -> dict[
     return {
         "title": texts["hotwash_title"].format(title=scenario.title[lang]),
         "headlines": headlines,
-        "scores": _score_rows(cells, lang),
+        # One small table per inject: three columns fit a phone's screen.
+        "injects": [
+            {
+                "id": inject_id,
+                "at": scenario.inject(inject_id).at,
+                "cells": _score_rows((c for c in cells if c["inject"] == inject_id), lang),
+            }
+            for inject_id in results["injects"]
+        ],
         "missed": [
             {
                 "words": duty_words(key, tally.outcome, lang),

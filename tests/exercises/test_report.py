@@ -391,5 +391,10 @@ def test_the_hot_wash_says_each_roles_score_first(lang: str) -> None:
             "es": "Bombero o paramédico: nombró todos los deberes: 1 de 1.",
         }[lang]
     )
-    assert len(washed["missed"]) == 5 and len(washed["scores"]) == 7
+    assert len(washed["missed"]) == 5
+    assert [(i["id"], len(i["cells"])) for i in washed["injects"]] == [
+        ("vans-in-the-lot", 2),
+        ("no-paper", 2),
+        ("force-used", 3),
+    ]
     assert not any(name in json.dumps(washed) for name in NAMES)
