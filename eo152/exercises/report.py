@@ -311,9 +311,6 @@ def _duty_words(duty: Mapping[str, Any], lang: str) -> dict[str, Any]:
         happened.append(texts["report_settled_n"].format(count=duty["settled_too_soon"]))
     if duty["nobody_spotted"]:
         happened.append(texts["report_nobody_spotted"])
-    if duty["turns_on"]:
-        items = "; ".join(_turns_on_words(duty["turns_on"], lang))
-        happened.append(texts["report_turns_on"].format(items=items))
     return {
         "key": duty["duty"],
         "words": duty_words(duty["duty"], duty["outcome"], lang),
@@ -321,6 +318,7 @@ def _duty_words(duty: Mapping[str, Any], lang: str) -> dict[str, Any]:
         "actor": label(duty["duty"].split("/")[0], lang),
         "named": texts["report_named_count"].format(named=duty["named"], faced=duty["faced"]),
         "happened": happened,
+        "turns_on": _turns_on_words(duty["turns_on"], lang),
         "law": [
             {"rule": law["rule"], "cites": law["cites"], "plain": law["plain"].get(lang, "")}
             for law in duty["law"]
