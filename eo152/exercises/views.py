@@ -247,6 +247,7 @@ def render_console(
         if refusal
         else [],
         "version": version_of(exercise),
+        "join_address": request.build_absolute_uri("/play"),
         "today": timezone.localdate().isoformat(),
     }
     return render(request, "exercises/console.html", context, status=status)
