@@ -38,8 +38,8 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 
 from ..contract.vocabulary import label
-from ..referrals.pdf import _tag_cells
 from ..referrals.pdf import day as day_words
+from ..referrals.pdf import tag_cells
 from ..rules import default_engine
 from ..services.records import fingerprint
 from ..web.texts import TEXTS
@@ -412,7 +412,7 @@ def report_pdf(document: Mapping[str, Any]) -> bytes:
     html = render_to_string(TEMPLATE, printed)
     pdf: bytes = HTML(string=html).write_pdf(
         pdf_variant="pdf/ua-1",
-        finisher=_tag_cells,
+        finisher=tag_cells,
         # The same plan in the same language gives the same file identifier.
         pdf_identifier=fingerprint([printed["plan_sha256"], document["lang"]])[:32].encode("ascii"),
     )

@@ -36,7 +36,7 @@ def render_pdf(document: dict[str, Any]) -> bytes:
     pdf: bytes = HTML(string=html, base_url=str(STYLESHEET.parent)).write_pdf(
         stylesheets=[CSS(filename=str(STYLESHEET))],
         pdf_variant="pdf/ua-1",
-        finisher=_tag_cells,
+        finisher=tag_cells,
         # The same document gives the same file identifier: a packet made twice differs
         # only in its dates of making, not in a random number.
         pdf_identifier=document["snapshot_sha256"][:32].encode("ascii"),
@@ -44,7 +44,7 @@ def render_pdf(document: dict[str, Any]) -> bytes:
     return pdf
 
 
-def _tag_cells(rendered: Any, pdf: Any) -> None:
+def tag_cells(rendered: Any, pdf: Any) -> None:
     """Finish the tags of table cells from the HTML: a header cell's /Scope (its ``scope``
     attribute; WeasyPrint ties data cells to headers by /Headers only, and checkers look
     for either), and a cell's /Lang where it is in another language than the document
