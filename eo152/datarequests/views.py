@@ -451,6 +451,16 @@ def _facts(found: DataRequest, lang: str, concerning: bool) -> list[tuple[str, s
     return [(question, answer or texts["dr_none_given"]) for question, answer in facts]
 
 
+def _holiday_words(name: str, lang: str) -> str:
+    """A holiday's name in ``lang``: the ``holidays`` package names US holidays in English
+    only, so texts_desk.yaml holds each name's words; a name it does not know (a new
+    holiday) stays as the package gives it."""
+    base, observed, _ = name.partition(" (observed)")
+    key = "dr_holiday_" + "".join(c if c.isalnum() else "_" for c in base.lower()).strip("_")
+    words = TEXTS[lang].get(key, base)
+    return TEXTS[lang]["dr_holiday_observed"].format(name=words) if observed else words
+
+
 def _clock(found: DataRequest, lang: str) -> dict[str, Any]:
     texts = TEXTS[lang]
     today = timezone.localdate()
@@ -458,7 +468,7 @@ def _clock(found: DataRequest, lang: str) -> dict[str, Any]:
     # The holidays the deadline skipped: between the day it came and the deadline.
     start = timezone.localtime(found.received_at).date()
     days = [start + timedelta(days=n) for n in range(1, (found.deadline - start).days + 1)]
-    holidays = [(day, clock.holiday_name(day)) for day in days if clock.holiday_name(day)]
+    holidays = [(day, name) for day in days if (name := clock.holiday_name(day))]
     left = clock.business_days_between(today, found.deadline)
     return {
         "deadline": found.deadline,
@@ -468,7 +478,8 @@ def _clock(found: DataRequest, lang: str) -> dict[str, Any]:
         if left >= 0
         else texts["dr_days_late"].format(count=-left),
         "holidays": [
-            texts["dr_holiday"].format(day=day.isoformat(), name=name) for day, name in holidays
+            texts["dr_holiday"].format(day=day.isoformat(), name=_holiday_words(name, lang))
+            for day, name in holidays
         ],
         "paused": found.paused_at,
         "pause_reason": found.pause_reason,

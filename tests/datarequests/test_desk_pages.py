@@ -470,3 +470,20 @@ def test_an_answered_request_leads_with_the_citys_answer(make_user: Any) -> None
     page = client.get(f"/data-requests/{request.reference}").content.decode()
     lead = page.index("The City&#x27;s answer: Refuse.")
     assert lead < page.index("<h1")
+
+
+def test_the_clock_names_the_holidays_it_skipped_in_the_pages_language(make_user: Any) -> None:
+    """Received the day before Thanksgiving (2026-11-26, a Colorado legal holiday)."""
+    from django.test import Client
+
+    from eo152.datarequests import services
+
+    clerk = make_user("records_clerk")
+    body = {**SUBPOENA, "received_at": "2026-11-25T09:00:00-07:00", "deadline": None}
+    request = services.log_request(clerk, services.read_body(body))
+    client = Client()
+    client.force_login(clerk)
+    english = client.get(f"/data-requests/{request.reference}").content.decode()
+    spanish = client.get(f"/data-requests/{request.reference}?lang=es").content.decode()
+    assert "2026-11-26 (Thanksgiving Day)" in english
+    assert "2026-11-26 (Día de Acción de Gracias)" in spanish
