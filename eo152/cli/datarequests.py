@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -245,21 +244,6 @@ def letter(
     console.print(f"wrote the letter of {request.reference} to {escape(str(out))}", highlight=False)
 
 
-def _site_entries() -> Iterator[dict[str, Any]]:
-    """Every entry of this data folder's ledger, in order, a page at a time."""
-    from ..services.records import site_ledger
-
-    log = site_ledger().log
-    start, size = 0, log.tree_size
-    while start < size:
-        page = log.store.entry_page(start, 1000)
-        if not page:
-            return
-        for _, text in page:
-            yield json.loads(text)
-        start = page[-1][0] + 1
-
-
 @app.command()
 def tally(
     entries: Annotated[
@@ -280,7 +264,9 @@ def tally(
             fail(f"--entries: {escape(str(error))}")
     else:
         with records():
-            counted = count(_site_entries())
+            from ..datarequests import services
+
+            counted = services.site_tally()[0]
     if as_json:
         print_json(counted)
         return

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -33,7 +34,7 @@ from ..incidents.codes import ALPHABET
 from ..incidents.evidence import EvidenceRefused, detected_type
 from ..incidents.services import IntakeRefused
 from ..ledger import CustodyEvent, DataRequestStep, Receipt, now
-from ..services.records import fingerprint, log_read, site_ledger
+from ..services.records import fingerprint, ledger_entries, log_read, site_ledger
 from . import clock
 from .bases import catalogue, for_kind
 from .findings import against, decide_request, engine_answer, situation_of
@@ -49,6 +50,7 @@ from .models import (
     State,
     Status,
 )
+from .tally import PREFIX, tally
 
 RECORD_TYPE = "data_request"
 
@@ -835,3 +837,22 @@ def open_file(user: User, request: DataRequest, sha256: str) -> tuple[RequestFil
 def in_force(request: DataRequest) -> Determination | None:
     """The determination the letter speaks for: the last confirmed one."""
     return request.determinations.filter(status=Status.CONFIRMED).last()
+
+
+#: How long a tally stays in the cache: its key is the ledger's size and root, so a
+#: tally is never stale, only evicted.
+TALLY_SECONDS = 24 * 60 * 60
+
+
+def site_tally() -> tuple[dict[str, Any], int]:
+    """The public tally of this data folder's ledger, and how many entries it counted:
+    the ``data_request.*`` entries alone (as anyone recounts an export). Kept in the cache
+    under the ledger's tree size and root, so the same log is counted once."""
+    size, root, _ = site_ledger().log.store.current()
+    key = f"eo152:data-request-tally:{size}:{root.hex() if root else ''}"
+    counted = cache.get(key)
+    if counted is None:
+        marker = f'"kind":"{PREFIX}'  # canonical JSON: only these entries are worth parsing
+        counted = tally(entry for _, entry in ledger_entries(up_to=size, marker=marker))
+        cache.set(key, counted, TALLY_SECONDS)
+    return counted, size

@@ -9,11 +9,8 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import json
-from collections.abc import Iterator
 from typing import Any
 
-from django.core.cache import cache
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -23,8 +20,7 @@ from ..accounts.permissions import require
 from ..contract.vocabulary import label
 from ..incidents.services import IntakeRefused
 from ..incidents.staff_views import _user, signed_in
-from ..ledger import LogStore
-from ..services.records import log_read, site_ledger
+from ..services.records import log_read
 from ..web.errors import error_page
 from ..web.language import language_of
 from ..web.texts import TEXTS
@@ -33,10 +29,9 @@ from . import services
 from .findings import engine_answer
 from .letter import letter_pdf
 from .models import DataRequest
-from .tally import ANSWERS, JQ_BY_AGENCY, PREFIX, tally
+from .tally import ANSWERS, JQ_BY_AGENCY
 
 #: How long the counts of one state of the ledger are kept (a new entry makes a new key).
-TALLY_SECONDS = 24 * 60 * 60
 
 #: The recount, command by command (docs/data-requests.md says the same).
 CHECK_COMMANDS = {
@@ -177,37 +172,11 @@ def account_csv(request: HttpRequest) -> HttpResponse:
 # -- the public tally -------------------------------------------------------------------
 
 
-def site_entries(store: LogStore, size: int) -> Iterator[dict[str, Any]]:
-    """The site ledger's ``data_request.*`` entries among its first ``size``."""
-    marker = f'"kind":"{PREFIX}'  # canonical JSON: only these entries are worth parsing
-    start = 0
-    while start < size and (page := store.entry_page(start, 5000)):
-        for index, text in page:
-            if index >= size:
-                return
-            if marker in text:
-                yield json.loads(text)
-        start = page[-1][0] + 1
-
-
-def site_tally() -> tuple[dict[str, Any], int]:
-    """The tally of the site's ledger and how many entries it counted. Kept in the cache
-    under the ledger's tree size and root, so the same log is counted once."""
-    store = site_ledger().log.store
-    size, root, _ = store.current()
-    key = f"eo152:data-request-tally:{size}:{root.hex() if root else ''}"
-    counted = cache.get(key)
-    if counted is None:
-        counted = tally(site_entries(store, size))
-        cache.set(key, counted, TALLY_SECONDS)
-    return counted, size
-
-
 @require_safe
 def tally_page(request: HttpRequest) -> HttpResponse:
     lang = language_of(request)
     texts = TEXTS[lang]
-    counted, size = site_tally()
+    counted, size = services.site_tally()
     months = texts["decision_months"].split()
     context: dict[str, Any] = {
         "nav": "",

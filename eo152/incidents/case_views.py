@@ -8,7 +8,6 @@ summary saying what to fix (422); an incident the account may not open is 404.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from typing import Any
 
@@ -22,7 +21,7 @@ from ..accounts.models import User
 from ..accounts.permissions import require
 from ..contract import label
 from ..referrals.models import Referral
-from ..services.records import site_ledger
+from ..services.records import ledger_entries
 from ..web.language import language_of, url_with
 from ..web.question_links import question_url
 from ..web.texts import TEXTS
@@ -359,23 +358,18 @@ def custody_of(incident: Incident, files: list[Evidence], lang: str) -> list[dic
         digests.setdefault(item.sha256, [])
         if item.shown_sha256:
             digests.setdefault(item.shown_sha256, [])
-    store = site_ledger().log.store
-    start = 0
-    while page := store.entry_page(start, 5000):
-        for index, text in page:
-            entry = json.loads(text)
-            found = digests.get(entry.get("sha256", ""))
-            if found is not None and entry.get("incident") == incident.reference:
-                kind = str(entry.get("kind", ""))
-                found.append(
-                    {
-                        "leaf_index": index,
-                        "what": texts.get(f"case_custody_{kind.replace('.', '_')}", kind),
-                        "actor": entry.get("actor", ""),
-                        "at": entry.get("at", ""),
-                    }
-                )
-        start = page[-1][0] + 1
+    for index, entry in ledger_entries(marker=incident.reference):
+        found = digests.get(entry.get("sha256", ""))
+        if found is not None and entry.get("incident") == incident.reference:
+            kind = str(entry.get("kind", ""))
+            found.append(
+                {
+                    "leaf_index": index,
+                    "what": texts.get(f"case_custody_{kind.replace('.', '_')}", kind),
+                    "actor": entry.get("actor", ""),
+                    "at": entry.get("at", ""),
+                }
+            )
     shown = []
     for item in files:
         entries = list(digests[item.sha256])

@@ -10,7 +10,6 @@ is handed out only once both are written.
 from __future__ import annotations
 
 import hmac
-import json
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time
@@ -25,7 +24,13 @@ from ..accounts.models import User
 from ..accounts.permissions import require
 from ..rules import Decision
 from ..services.decisions import decide_all
-from ..services.records import PUBLIC, fingerprint, log_read, log_written, site_ledger
+from ..services.records import (
+    PUBLIC,
+    fingerprint,
+    ledger_entries,
+    log_read,
+    log_written,
+)
 from .codes import (
     draft_digest,
     followup_code_for,
@@ -310,15 +315,11 @@ def audit_trail(user: User, incident: Incident) -> list[dict[str, Any]]:
     thousands of entries a second.
     """
     require(user, "incidents.audit", incident)
-    store = site_ledger().log.store
-    trail: list[dict[str, Any]] = []
-    start = 0
-    while page := store.entry_page(start, 5000):
-        for index, text in page:
-            entry = json.loads(text)
-            if incident.reference in (entry.get("record_id"), entry.get("incident")):
-                trail.append({"leaf_index": index, **entry})
-        start = page[-1][0] + 1
+    trail = [
+        {"leaf_index": index, **entry}
+        for index, entry in ledger_entries(marker=incident.reference)
+        if incident.reference in (entry.get("record_id"), entry.get("incident"))
+    ]
     log_shown(user, incident, trail, "audit")
     return trail
 

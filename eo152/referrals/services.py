@@ -8,7 +8,6 @@ the sign-off's ledger entry), sending sends it.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -26,7 +25,7 @@ from ..incidents.codes import ALPHABET
 from ..incidents.models import Evidence, Incident, Investigation
 from ..incidents.models import State as IncidentState
 from ..incidents.services import IntakeRefused
-from ..services.records import fingerprint, log_written, site_ledger
+from ..services.records import fingerprint, ledger_entries, log_written
 from .models import Language, Referral, ReferralEvidence
 from .offenses import offenses, sources
 
@@ -289,30 +288,25 @@ def activity_log(referral: Referral) -> list[dict[str, Any]]:
     hash, wherever the log is shown: the packet, the prosecutor's page."""
     keys = {referral.reference, referral.incident.reference}
     disclosed = {item["sha256"] for item in referral.snapshot["evidence"]}
-    store = site_ledger().log.store
     entries: list[dict[str, Any]] = []
-    start = 0
-    while page := store.entry_page(start, 5000):
-        for index, text in page:
-            entry = json.loads(text)
-            if keys & {entry.get("record_id"), entry.get("incident")}:
-                entries.append(
-                    {
-                        "leaf_index": index,
-                        "kind": entry["kind"],
-                        "actor": entry.get("actor"),
-                        "at": entry.get("at"),
-                        **({"part": entry["part"]} if "part" in entry else {}),
-                        **(
-                            {
-                                "sha256": entry["sha256"]
-                                if entry["sha256"] in disclosed
-                                else NOT_DISCLOSED
-                            }
-                            if "sha256" in entry
-                            else {}
-                        ),
-                    }
-                )
-        start = page[-1][0] + 1
+    for index, entry in ledger_entries():
+        if keys & {entry.get("record_id"), entry.get("incident")}:
+            entries.append(
+                {
+                    "leaf_index": index,
+                    "kind": entry["kind"],
+                    "actor": entry.get("actor"),
+                    "at": entry.get("at"),
+                    **({"part": entry["part"]} if "part" in entry else {}),
+                    **(
+                        {
+                            "sha256": entry["sha256"]
+                            if entry["sha256"] in disclosed
+                            else NOT_DISCLOSED
+                        }
+                        if "sha256" in entry
+                        else {}
+                    ),
+                }
+            )
     return entries

@@ -8,7 +8,9 @@ record's words or a person's name, so the log can be shown to anyone.
 from __future__ import annotations
 
 import hashlib
+import json
 import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -70,3 +72,26 @@ def log_read(record_type: str, record_id: str, shown: Any, part: str, actor: str
     """Log that ``actor`` was shown ``part`` of a record (``shown`` is what they saw)."""
     event = RecordRead(record_type, record_id, fingerprint(shown), part, actor, now())
     return site_ledger().record(event)
+
+
+def ledger_entries(
+    up_to: int | None = None, marker: str = ""
+) -> Iterator[tuple[int, dict[str, Any]]]:
+    """This data folder's ledger entries in log order, each with its index, a page at a
+    time: the first ``up_to`` only when given (a count that must match one tree size), and
+    only those whose canonical JSON holds ``marker`` (a cheap filter before parsing, such
+    as ``'"kind":"data_request.'``).
+
+    The log holds fingerprints, never words, and is read at tens of thousands of entries a
+    second; the audit trail, custody, the referral's activity log and the public tally all
+    read it here.
+    """
+    store = site_ledger().log.store
+    start = 0
+    while page := store.entry_page(start, 5000):
+        for index, text in page:
+            if up_to is not None and index >= up_to:
+                return
+            if marker in text:
+                yield index, json.loads(text)
+        start = page[-1][0] + 1
