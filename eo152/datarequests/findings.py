@@ -139,3 +139,18 @@ def against(split: dict[str, dict[str, Any]], released: list[str]) -> list[str]:
 
 def category_words(category: str) -> str:
     return value_words("requests[].data_categories", category, "en")
+
+
+def needs_city_attorney(split: dict[str, dict[str, Any]], kind: str) -> bool:
+    """Whether a determination of ``kind`` goes against the engine, as the page warns before
+    the choice: a refusal holding back what the law requires, a release of what the law
+    bars or leaves open (services.determine asks the City Attorney for both), or a release
+    in part where the split gives no mix to follow (which categories go is chosen on the
+    form; the service checks them)."""
+    if kind == "refuse":
+        return bool(against(split, []))
+    if kind == "release":
+        return bool(against(split, list(split)) or undecided(split))
+    if kind == "partial":
+        return engine_answer(split) != "partial"
+    return False

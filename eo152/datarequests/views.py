@@ -33,7 +33,7 @@ from ..services.records import log_read
 from ..web.language import language_of, url_with
 from ..web.texts import TEXTS
 from . import bases, clock, services
-from .findings import engine_answer
+from .findings import engine_answer, needs_city_attorney
 from .forms import AGENCIES, CATEGORIES, PROCESS_KINDS, PURPOSES, LogForm, worded
 from .models import ANSWERS, RELEASES, Channel, DataRequest, Kind, RequestFile, State
 
@@ -512,19 +512,6 @@ def _history(found: DataRequest, lang: str) -> list[dict[str, Any]]:
 # -- the steps each viewer may take -----------------------------------------------------------
 
 
-def _against(found: DataRequest, kind: str) -> bool:
-    """Whether a determination of ``kind`` goes against the engine: it releases what the law
-    bars or leaves open, or holds back what the law requires."""
-    split = found.split
-    if kind == Kind.REFUSE:
-        return any(item["outcome"] == "required" for item in split.values())
-    if kind == Kind.RELEASE:
-        return engine_answer(split) != Kind.RELEASE
-    if kind == Kind.PARTIAL:
-        return engine_answer(split) != Kind.PARTIAL
-    return False
-
-
 def _chosen(request: HttpRequest, refusal: Refusal | None) -> str:
     """The determination whose form is shown: the one refused, the one asked for
     (``?decide=``), else the one the law points to."""
@@ -547,7 +534,7 @@ def _steps(user: User, found: DataRequest, lang: str, chosen: str) -> dict[str, 
         for kind in Kind.values:
             if kind in RELEASES and not may("data_requests.make_release", found):
                 continue
-            against = kind in ANSWERS and _against(found, kind)
+            against = kind in ANSWERS and needs_city_attorney(found.split, kind)
             suggested = {basis.code for basis in bases.suggested(kind, rules)}
             determine.append(
                 {

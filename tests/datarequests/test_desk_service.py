@@ -472,3 +472,20 @@ def test_a_refused_release_given_with_its_file_stores_no_file(
     item, stream = services.open_file(supervisor, request, made.released_file.sha256)
     assert stream.read() == path.read_bytes() and item.role == "released"
     assert _entries(_size() - 1)[0]["kind"] == "custody.downloaded"
+
+
+def test_the_page_warns_where_the_service_asks_for_the_city_attorney() -> None:
+    """The warning before the choice follows the service's rule: releasing what C.R.S.
+    24-74-102 bars, or what turns on an open question, is the City Attorney's call."""
+    from eo152.datarequests.findings import needs_city_attorney
+
+    barred = {"address": {"outcome": "prohibited"}}
+    mixed = {"address": {"outcome": "prohibited"}, "immigration_status": {"outcome": "permitted"}}
+    open_ = {"technology_agreement": {"outcome": "indeterminate"}}
+    allowed = {"contact": {"outcome": "permitted"}}
+    assert needs_city_attorney(barred, "release") and needs_city_attorney(open_, "release")
+    assert not needs_city_attorney(allowed, "release")
+    assert not needs_city_attorney(barred, "refuse")
+    assert needs_city_attorney({"x": {"outcome": "required"}}, "refuse")
+    assert not needs_city_attorney(mixed, "partial") and needs_city_attorney(barred, "partial")
+    assert not needs_city_attorney(barred, "review")
