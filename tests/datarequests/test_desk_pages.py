@@ -487,3 +487,32 @@ def test_the_clock_names_the_holidays_it_skipped_in_the_pages_language(make_user
     spanish = client.get(f"/data-requests/{request.reference}?lang=es").content.decode()
     assert "2026-11-26 (Thanksgiving Day)" in english
     assert "2026-11-26 (Día de Acción de Gracias)" in spanish
+
+
+def test_a_release_waiting_for_a_check_leads_the_checkers_page(
+    make_user: Any, tmp_path: Path
+) -> None:
+    from django.test import Client
+
+    from eo152.datarequests import services
+
+    logger, clerk, supervisor = (
+        make_user("records_clerk"),
+        make_user("records_clerk"),
+        make_user("supervisor"),
+    )
+    body = {**SUBPOENA, "authority": {"kind": "court_issued_subpoena"}}
+    request = services.log_request(logger, services.read_body(body))
+    path = tmp_path / "answer.pdf"
+    path.write_bytes(PDF_BYTES)
+    services.determine_with_file(
+        clerk, request, services.Choice("release", ("court-process",)), services.Upload(path)
+    )
+    pages = {}
+    for who in (supervisor, clerk):
+        client = Client()
+        client.force_login(who)
+        pages[who.role] = client.get(f"/data-requests/{request.reference}").content.decode()
+    lead = "A release waits for you to check it."
+    assert pages["supervisor"].index(lead) < pages["supervisor"].index("<h1")
+    assert lead not in pages["records_clerk"], "its maker is not asked to check it"
